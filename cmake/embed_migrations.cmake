@@ -1,0 +1,13 @@
+# Writes a C++ file holding every migrations/NNNN_name.sql as a raw string, in order.
+file(GLOB files "${DIR}/*.sql")
+list(SORT files)
+set(body "// Generated from migrations/*.sql at build time.\n#include \"clicklog/migrations.hpp\"\n\nnamespace linktrack::clicklog {\nconst std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> all = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^[0-9]+" num ${name})
+  math(EXPR version "${num}")
+  file(READ ${f} sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"linktrack_sql(${sql})linktrack_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace linktrack::clicklog\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of linktrack from Debian 12 packages.
+# Idempotent: when everything is present it only runs dpkg-query and exits.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
+  catch2 nlohmann-json3-dev libcli11-dev libgumbo-dev libbenchmark-dev
+  curl openssl sqlite3 python3 clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "linktrack: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

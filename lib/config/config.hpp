@@ -1,0 +1,124 @@
+// The configuration model: plain structs, filled by a loader (config/yaml_loader) and resolved
+// and checked by config/validate. Nothing here knows YAML.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "net/cidr.hpp"
+#include "net/listen_address.hpp"
+
+namespace linktrack::config {
+
+struct TlsFiles {
+  std::string cert;  // PEM certificate chain, resolved path
+  std::string key;   // PEM private key, resolved path
+};
+
+struct TokenKey {
+  std::uint32_t id = 0;
+  // Where the secret comes from: exactly one of these is set in the file.
+  std::optional<std::string> secret_inline;
+  std::optional<std::string> secret_file;
+  std::optional<std::string> secret_env;
+  std::string secret;  // resolved: 32 raw bytes; never logged
+};
+
+struct CookieNames {
+  std::string campaign;
+  std::string template_id;
+  std::string message;
+  std::string recipient;
+};
+
+struct Cookies {
+  std::string domain;  // empty: host-only cookies
+  std::int64_t max_age_seconds = 30 * 86400;
+  CookieNames names;
+};
+
+struct Hsts {
+  std::int64_t max_age_seconds = 0;
+  bool include_subdomains = false;
+};
+
+struct Domain {
+  std::string host;  // lower case
+  std::vector<std::string> aliases;
+  std::optional<TlsFiles> tls;
+  std::string fallback_url;  // empty: none
+  Cookies cookies;
+  std::vector<std::pair<std::string, std::string>> append_query;  // in file order
+  std::optional<std::string> apple_app_site_association;          // path
+  std::optional<std::string> assetlinks;                          // path
+  std::optional<Hsts> hsts;
+  // Resolved by validation: the deep-link files' bytes, served as they are.
+  std::string apple_app_site_association_body;
+  std::string assetlinks_body;
+};
+
+struct Listen {
+  std::vector<std::string> https;
+  std::vector<std::string> http;
+  std::optional<std::string> admin;
+  // Resolved by validation.
+  std::vector<net::ListenAddress> https_addresses;
+  std::vector<net::ListenAddress> http_addresses;
+  std::optional<net::ListenAddress> admin_address;
+};
+
+enum class Durability { batch, sync };
+
+struct Store {
+  std::string path = "data/clicks.db";
+  std::int64_t batch_max = 1024;
+  std::int64_t batch_interval_ms = 50;
+  std::int64_t queue_capacity = 65536;
+  Durability durability = Durability::batch;
+};
+
+enum class IpPrivacy { full, truncate, none };
+
+struct Privacy {
+  IpPrivacy ip = IpPrivacy::full;
+  bool user_agent = true;
+  std::int64_t retention_days = 0;  // 0: keep forever
+};
+
+struct Limits {
+  std::int64_t header_bytes = 8192;
+  std::int64_t body_bytes = 8192;
+  std::int64_t handshake_timeout_ms = 10000;
+  std::int64_t header_timeout_ms = 10000;
+  std::int64_t idle_timeout_ms = 10000;
+  std::int64_t max_connections = 20000;
+  std::int64_t connections_per_client = 512;
+};
+
+struct Log {
+  std::string level = "info";
+  bool access_log = false;
+};
+
+struct Config {
+  std::string source_file;  // the YAML file this came from
+  Listen listen;
+  std::int64_t threads = 0;  // 0: one per core
+  std::vector<TokenKey> keys;
+  Store store;
+  std::vector<std::string> trusted_proxies;
+  std::vector<net::Cidr> trusted_proxy_ranges;  // resolved
+  std::vector<Domain> domains;
+  std::optional<TlsFiles> default_certificate;  // for handshakes naming no known host
+  std::optional<std::string> favicon;           // path to an .ico; built-in icon otherwise
+  std::string favicon_body;                     // resolved
+  Privacy privacy;
+  Limits limits;
+  Log log;
+};
+
+}  // namespace linktrack::config

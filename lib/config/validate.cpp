@@ -1,0 +1,259 @@
+#include "config/validate.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "net/pem_check.hpp"
+#include "token/destination.hpp"
+#include "util/base64.hpp"
+
+namespace linktrack::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string field(const std::string& path, const std::string& key) {
+  return path + "." + key;
+}
+std::string item(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+class Validator {
+ public:
+  Validator(Config& c, Diagnostics& diag)
+      : c_(c), diag_(diag), base_(fs::path(c.source_file).parent_path()) {}
+
+  void run() {
+    listen();
+    keys();
+    proxies();
+    domains();
+    if (c_.default_certificate) tls(*c_.default_certificate, "tls.default_certificate");
+    if (c_.favicon) {
+      *c_.favicon = resolve(*c_.favicon);
+      read(*c_.favicon, "favicon", c_.favicon_body);
+    }
+    if (c_.store.path.empty())
+      diag_.error("store.path", "must not be empty");
+    else if (c_.store.path != ":memory:")
+      c_.store.path = resolve(c_.store.path);
+    static const std::vector<std::string> levels = {"trace", "debug",    "info", "warn",
+                                                    "error", "critical", "off"};
+    if (std::find(levels.begin(), levels.end(), c_.log.level) == levels.end())
+      diag_.error("log.level", "expected one of trace, debug, info, warn, error, critical, off");
+  }
+
+ private:
+  std::string resolve(const std::string& p) const {
+    if (p.empty() || fs::path(p).is_absolute()) return p;
+    return (base_ / p).lexically_normal().string();
+  }
+
+  bool read(const std::string& path, const std::string& key, std::string& into) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      diag_.error(key, "cannot read file " + path);
+      return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    into = ss.str();
+    return true;
+  }
+
+  void addresses(const std::vector<std::string>& texts, const std::string& key,
+                 std::vector<net::ListenAddress>& out) {
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      std::string error;
+      if (auto a = net::parse_listen_address(texts[i], error))
+        out.push_back(*a);
+      else
+        diag_.error(diag_.item_key(key, i), "bad listen address '" + texts[i] + "': " + error);
+    }
+  }
+
+  void listen() {
+    addresses(c_.listen.https, "listen.https", c_.listen.https_addresses);
+    addresses(c_.listen.http, "listen.http", c_.listen.http_addresses);
+    if (c_.listen.admin) {
+      std::string error;
+      if (auto a = net::parse_listen_address(*c_.listen.admin, error))
+        c_.listen.admin_address = a;
+      else
+        diag_.error("listen.admin", "bad listen address '" + *c_.listen.admin + "': " + error);
+    }
+    if (c_.listen.https.empty() && c_.listen.http.empty())
+      diag_.error("listen", "at least one https or http address is needed");
+  }
+
+  void keys() {
+    if (c_.keys.empty()) diag_.error("keys", "at least one token key is needed");
+    std::map<std::uint32_t, std::size_t> seen;
+    for (std::size_t i = 0; i < c_.keys.size(); ++i) {
+      auto& k = c_.keys[i];
+      const std::string path = item("keys", i);
+      if (auto [it, fresh] = seen.emplace(k.id, i); !fresh)
+        diag_.error(field(path, "id"), "duplicate key id " + std::to_string(k.id) + " (also keys[" +
+                                           std::to_string(it->second) + "])");
+      int sources = !!k.secret_inline + !!k.secret_file + !!k.secret_env;
+      if (sources != 1) {
+        diag_.error(path, "exactly one of secret, secret_file or secret_env is needed");
+        continue;
+      }
+      std::string text, key;
+      if (k.secret_inline) {
+        text = *k.secret_inline;
+        key = field(path, "secret");
+      } else if (k.secret_file) {
+        key = field(path, "secret_file");
+        *k.secret_file = resolve(*k.secret_file);
+        if (!read(*k.secret_file, key, text)) continue;
+      } else {
+        key = field(path, "secret_env");
+        const char* v = std::getenv(k.secret_env->c_str());
+        if (!v) {
+          diag_.error(key, "environment variable " + *k.secret_env + " is not set");
+          continue;
+        }
+        text = v;
+      }
+      auto bytes = util::base64_decode(text);
+      if (!bytes)
+        diag_.error(key,
+                    "the secret is not valid base64 (make one with 'linktrack keys generate')");
+      else if (bytes->size() != 32)
+        diag_.error(key, "the secret must be 32 bytes, base64-encoded; it is " +
+                             std::to_string(bytes->size()) + " bytes");
+      else
+        k.secret = std::move(*bytes);
+    }
+  }
+
+  void proxies() {
+    for (std::size_t i = 0; i < c_.trusted_proxies.size(); ++i) {
+      const auto& text = c_.trusted_proxies[i];
+      if (auto r = net::Cidr::parse(text))
+        c_.trusted_proxy_ranges.push_back(*r);
+      else
+        diag_.error(diag_.item_key("proxies.trusted", i),
+                    "'" + text + "' is not an address or CIDR range (e.g. 10.0.0.0/8, ::1/128)");
+    }
+  }
+
+  void tls(TlsFiles& t, const std::string& path) {
+    t.cert = resolve(t.cert);
+    t.key = resolve(t.key);
+    if (t.cert.empty() || t.key.empty()) return;  // reported as missing already
+    if (auto problem = net::certificate_pair_problem(t.cert, t.key)) {
+      bool key_side = problem->find("key file") != std::string::npos ||
+                      problem->find("private key") != std::string::npos ||
+                      problem->find("does not belong") != std::string::npos;
+      diag_.error(field(path, key_side ? "key" : "cert"), *problem);
+    }
+  }
+
+  static bool valid_host(const std::string& h) {
+    if (h.empty() || h.size() > 253 || h.front() == '.' || h.back() == '.') return false;
+    return std::all_of(h.begin(), h.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+    });
+  }
+
+  static bool cookie_token(const std::string& s) {
+    static const std::string separators = "()<>@,;:\\\"/[]?={} \t";
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+      return ch > 0x20 && ch < 0x7f && separators.find(ch) == std::string::npos;
+    });
+  }
+
+  static bool domain_matches(const std::string& host, const std::string& cookie_domain) {
+    return host == cookie_domain ||
+           (host.size() > cookie_domain.size() && host.ends_with("." + cookie_domain));
+  }
+
+  void json_file(std::optional<std::string>& path, const std::string& key, std::string& body) {
+    if (!path) return;
+    *path = resolve(*path);
+    if (!read(*path, key, body)) return;
+    try {
+      [[maybe_unused]] auto parsed = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error& e) {
+      diag_.error(
+          key, "invalid JSON in " + *path + " at byte " + std::to_string(e.byte) + ": " + e.what());
+    }
+  }
+
+  void domains() {
+    if (c_.domains.empty()) diag_.error("domains", "at least one domain is needed");
+    std::map<std::string, std::string> hosts;  // host -> key that claimed it
+    auto claim = [&](std::string& h, const std::string& key) {
+      std::transform(h.begin(), h.end(), h.begin(),
+                     [](unsigned char ch) { return std::tolower(ch); });
+      if (!valid_host(h)) {
+        diag_.error(key, "'" + h + "' is not a host name");
+        return;
+      }
+      if (auto [it, fresh] = hosts.emplace(h, key); !fresh)
+        diag_.error(key, "duplicate host " + h + " (also " + it->second + ")");
+    };
+    for (std::size_t i = 0; i < c_.domains.size(); ++i) {
+      auto& d = c_.domains[i];
+      const std::string path = item("domains", i);
+      if (!d.host.empty()) claim(d.host, field(path, "host"));
+      for (std::size_t a = 0; a < d.aliases.size(); ++a)
+        claim(d.aliases[a], diag_.item_key(field(path, "aliases"), a));
+      if (d.tls) tls(*d.tls, field(path, "tls"));
+      if (!d.fallback_url.empty()) {
+        if (auto problem = token::destination_problem(d.fallback_url))
+          diag_.error(field(path, "fallback_url"), *problem);
+      }
+      const std::string cp = field(path, "cookies");
+      if (!d.cookies.domain.empty()) {
+        auto& cd = d.cookies.domain;
+        if (cd.front() == '.') cd.erase(0, 1);  // a leading dot is legacy syntax, same meaning
+        std::transform(cd.begin(), cd.end(), cd.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
+        std::vector<std::string> all_hosts = d.aliases;
+        all_hosts.insert(all_hosts.begin(), d.host);
+        for (const auto& h : all_hosts) {
+          if (!h.empty() && !domain_matches(h, cd))
+            diag_.error(field(cp, "domain"), "browsers would refuse cookies for " + cd +
+                                                 " set by " + h + " (it must be " + h +
+                                                 " or a parent domain of it)");
+        }
+      }
+      const auto& n = d.cookies.names;
+      for (const auto& [name, key] :
+           {std::pair{n.campaign, "campaign"}, std::pair{n.template_id, "template"},
+            std::pair{n.message, "message"}, std::pair{n.recipient, "recipient"}}) {
+        if (!name.empty() && !cookie_token(name))
+          diag_.error(field(field(cp, "names"), key), "'" + name + "' is not a valid cookie name");
+      }
+      for (const auto& [name, value] : d.append_query) {
+        if (name.empty()) diag_.error(field(path, "append_query"), "a parameter name is empty");
+      }
+      json_file(d.apple_app_site_association, field(path, "apple_app_site_association"),
+                d.apple_app_site_association_body);
+      json_file(d.assetlinks, field(path, "assetlinks"), d.assetlinks_body);
+    }
+  }
+
+  Config& c_;
+  Diagnostics& diag_;
+  fs::path base_;
+};
+
+}  // namespace
+
+void validate(Config& c, Diagnostics& diag) {
+  Validator(c, diag).run();
+}
+
+}  // namespace linktrack::config

@@ -1,0 +1,371 @@
+// The YAML side of the config: types, required and unknown keys, and positions. Meaning
+// (addresses, files, secrets, duplicates) is checked in validate.cpp.
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "config/load.hpp"
+#include "util/did_you_mean.hpp"
+#include "util/duration.hpp"
+
+namespace linktrack::config {
+namespace {
+
+std::string child(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+std::string index(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+class Reader {
+ public:
+  Reader(SourceMap& map, Diagnostics& diag) : map_(map), diag_(diag) {}
+
+  Position pos(const YAML::Node& n, const std::string& fallback_path) const {
+    YAML::Mark m = n.Mark();
+    if (m.is_null() || m.line < 0) return map_.find(fallback_path);
+    return {m.line + 1, m.column + 1};
+  }
+
+  void error(const YAML::Node& n, const std::string& path, const std::string& message) {
+    diag_.error_at(pos(n, path), path, message);
+  }
+
+  // Records where every key of a mapping sits, and reports the ones not in `known`.
+  bool mapping(const YAML::Node& n, const std::string& path,
+               const std::vector<std::string>& known) {
+    if (!n.IsMap()) {
+      error(n, path, "expected a mapping of keys");
+      return false;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        error(it->first, path, "keys must be plain words");
+        continue;
+      }
+      const std::string key = it->first.Scalar();
+      const std::string p = child(path, key);
+      map_.set(p, pos(it->second.IsNull() ? it->first : it->second, path));
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string msg = "unknown key";
+        if (auto guess = util::closest(key, known)) msg += " (did you mean '" + *guess + "'?)";
+        diag_.error_at(pos(it->first, path), p, msg);
+      }
+    }
+    return true;
+  }
+
+  std::optional<std::string> string(const YAML::Node& n, const std::string& path) {
+    if (!n.IsScalar()) {
+      error(n, path, "expected a string");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<std::int64_t> integer(const YAML::Node& n, const std::string& path,
+                                      std::int64_t min, std::int64_t max) {
+    if (n.IsScalar()) {
+      try {
+        auto v = n.as<std::int64_t>();
+        if (v >= min && v <= max) return v;
+        error(n, path, "must be from " + std::to_string(min) + " to " + std::to_string(max));
+        return std::nullopt;
+      } catch (const YAML::Exception&) {
+      }
+    }
+    error(n, path, "expected a whole number");
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(const YAML::Node& n, const std::string& path) {
+    if (n.IsScalar()) {
+      try {
+        return n.as<bool>();
+      } catch (const YAML::Exception&) {
+      }
+    }
+    error(n, path, "expected true or false");
+    return std::nullopt;
+  }
+
+  // A number of seconds, or a duration such as 30d / 12h / 45m.
+  std::optional<std::int64_t> seconds(const YAML::Node& n, const std::string& path) {
+    if (n.IsScalar()) {
+      if (auto v = util::parse_duration_seconds(n.Scalar())) return v;
+    }
+    error(n, path, "expected seconds or a duration such as 30d, 12h, 45m");
+    return std::nullopt;
+  }
+
+  std::vector<std::string> strings(const YAML::Node& n, const std::string& path) {
+    std::vector<std::string> out;
+    if (n.IsScalar()) {
+      out.push_back(n.Scalar());
+    } else if (n.IsSequence()) {
+      for (std::size_t i = 0; i < n.size(); ++i) {
+        map_.set(index(path, i), pos(n[i], path));
+        if (auto s = string(n[i], index(path, i))) out.push_back(*s);
+      }
+    } else if (!n.IsNull()) {
+      error(n, path, "expected a string or a list of strings");
+    }
+    return out;
+  }
+
+  void required(const YAML::Node& parent, const std::string& path, const std::string& key) {
+    if (!parent[key]) error(parent, child(path, key), "required key is missing");
+  }
+
+  void record(const std::string& path, const YAML::Node& n) { map_.set(path, pos(n, path)); }
+
+  template <typename T>
+  void set(std::optional<T> v, T& into) {
+    if (v) into = std::move(*v);
+  }
+
+ private:
+  SourceMap& map_;
+  Diagnostics& diag_;
+};
+
+TlsFiles read_tls(Reader& r, const YAML::Node& n, const std::string& path) {
+  TlsFiles tls;
+  if (!r.mapping(n, path, {"cert", "key"})) return tls;
+  r.required(n, path, "cert");
+  r.required(n, path, "key");
+  if (n["cert"]) r.set(r.string(n["cert"], child(path, "cert")), tls.cert);
+  if (n["key"]) r.set(r.string(n["key"], child(path, "key")), tls.key);
+  return tls;
+}
+
+void read_listen(Reader& r, const YAML::Node& n, Listen& out) {
+  if (!r.mapping(n, "listen", {"https", "http", "admin"})) return;
+  if (n["https"]) out.https = r.strings(n["https"], "listen.https");
+  if (n["http"]) out.http = r.strings(n["http"], "listen.http");
+  if (n["admin"] && !n["admin"].IsNull()) out.admin = r.string(n["admin"], "listen.admin");
+}
+
+void read_keys(Reader& r, const YAML::Node& n, std::vector<TokenKey>& out) {
+  if (!n.IsSequence()) {
+    r.error(n, "keys", "expected a list of keys");
+    return;
+  }
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string path = index("keys", i);
+    const YAML::Node k = n[i];
+    r.record(path, k);
+    TokenKey key;
+    if (!r.mapping(k, path, {"id", "secret", "secret_file", "secret_env"})) continue;
+    r.required(k, path, "id");
+    if (k["id"]) {
+      if (auto id = r.integer(k["id"], child(path, "id"), 0, 0xffffffffLL))
+        key.id = static_cast<std::uint32_t>(*id);
+    }
+    // A secret's value is never echoed back in an error.
+    if (k["secret"]) key.secret_inline = r.string(k["secret"], child(path, "secret"));
+    if (k["secret_file"]) key.secret_file = r.string(k["secret_file"], child(path, "secret_file"));
+    if (k["secret_env"]) key.secret_env = r.string(k["secret_env"], child(path, "secret_env"));
+    out.push_back(std::move(key));
+  }
+}
+
+void read_store(Reader& r, const YAML::Node& n, Store& out) {
+  if (!r.mapping(n, "store",
+                 {"path", "batch_max", "batch_interval_ms", "queue_capacity", "durability"}))
+    return;
+  if (n["path"]) r.set(r.string(n["path"], "store.path"), out.path);
+  if (n["batch_max"]) r.set(r.integer(n["batch_max"], "store.batch_max", 1, 100000), out.batch_max);
+  if (n["batch_interval_ms"])
+    r.set(r.integer(n["batch_interval_ms"], "store.batch_interval_ms", 1, 60000),
+          out.batch_interval_ms);
+  if (n["queue_capacity"])
+    r.set(r.integer(n["queue_capacity"], "store.queue_capacity", 1, 100000000), out.queue_capacity);
+  if (n["durability"]) {
+    auto s = r.string(n["durability"], "store.durability");
+    if (s && *s == "batch")
+      out.durability = Durability::batch;
+    else if (s && *s == "sync")
+      out.durability = Durability::sync;
+    else if (s)
+      r.error(n["durability"], "store.durability", "expected batch or sync");
+  }
+}
+
+void read_cookies(Reader& r, const YAML::Node& n, const std::string& path, Cookies& out) {
+  if (!r.mapping(n, path, {"domain", "max_age", "names"})) return;
+  if (n["domain"]) r.set(r.string(n["domain"], child(path, "domain")), out.domain);
+  if (n["max_age"]) r.set(r.seconds(n["max_age"], child(path, "max_age")), out.max_age_seconds);
+  if (const auto names = n["names"]) {
+    const std::string np = child(path, "names");
+    if (r.mapping(names, np, {"campaign", "template", "message", "recipient"})) {
+      if (names["campaign"])
+        r.set(r.string(names["campaign"], child(np, "campaign")), out.names.campaign);
+      if (names["template"])
+        r.set(r.string(names["template"], child(np, "template")), out.names.template_id);
+      if (names["message"])
+        r.set(r.string(names["message"], child(np, "message")), out.names.message);
+      if (names["recipient"])
+        r.set(r.string(names["recipient"], child(np, "recipient")), out.names.recipient);
+    }
+  }
+}
+
+void read_domain(Reader& r, const YAML::Node& n, const std::string& path, Domain& d) {
+  if (!r.mapping(n, path,
+                 {"host", "aliases", "tls", "fallback_url", "cookies", "append_query",
+                  "apple_app_site_association", "assetlinks", "hsts"}))
+    return;
+  r.required(n, path, "host");
+  if (n["host"]) r.set(r.string(n["host"], child(path, "host")), d.host);
+  if (n["aliases"]) d.aliases = r.strings(n["aliases"], child(path, "aliases"));
+  if (n["tls"] && !n["tls"].IsNull()) d.tls = read_tls(r, n["tls"], child(path, "tls"));
+  if (n["fallback_url"])
+    r.set(r.string(n["fallback_url"], child(path, "fallback_url")), d.fallback_url);
+  if (n["cookies"]) read_cookies(r, n["cookies"], child(path, "cookies"), d.cookies);
+  if (const auto q = n["append_query"]) {
+    const std::string qp = child(path, "append_query");
+    if (!q.IsMap()) {
+      r.error(q, qp, "expected a mapping of parameter: value");
+    } else {
+      for (auto it = q.begin(); it != q.end(); ++it) {
+        auto name = r.string(it->first, qp);
+        auto value = r.string(it->second, child(qp, it->first.Scalar()));
+        if (name && value) d.append_query.emplace_back(*name, *value);
+      }
+    }
+  }
+  if (n["apple_app_site_association"])
+    d.apple_app_site_association =
+        r.string(n["apple_app_site_association"], child(path, "apple_app_site_association"));
+  if (n["assetlinks"]) d.assetlinks = r.string(n["assetlinks"], child(path, "assetlinks"));
+  if (const auto h = n["hsts"]; h && !h.IsNull()) {
+    const std::string hp = child(path, "hsts");
+    Hsts hsts;
+    if (r.mapping(h, hp, {"max_age", "include_subdomains"})) {
+      r.required(h, hp, "max_age");
+      if (h["max_age"]) r.set(r.seconds(h["max_age"], child(hp, "max_age")), hsts.max_age_seconds);
+      if (h["include_subdomains"])
+        r.set(r.boolean(h["include_subdomains"], child(hp, "include_subdomains")),
+              hsts.include_subdomains);
+      d.hsts = hsts;
+    }
+  }
+}
+
+void read_privacy(Reader& r, const YAML::Node& n, Privacy& out) {
+  if (!r.mapping(n, "privacy", {"ip", "user_agent", "retention_days"})) return;
+  if (n["ip"]) {
+    auto s = r.string(n["ip"], "privacy.ip");
+    if (s && *s == "full")
+      out.ip = IpPrivacy::full;
+    else if (s && *s == "truncate")
+      out.ip = IpPrivacy::truncate;
+    else if (s && *s == "none")
+      out.ip = IpPrivacy::none;
+    else if (s)
+      r.error(n["ip"], "privacy.ip", "expected full, truncate or none");
+  }
+  if (n["user_agent"]) r.set(r.boolean(n["user_agent"], "privacy.user_agent"), out.user_agent);
+  if (n["retention_days"])
+    r.set(r.integer(n["retention_days"], "privacy.retention_days", 0, 36500), out.retention_days);
+}
+
+void read_limits(Reader& r, const YAML::Node& n, Limits& out) {
+  if (!r.mapping(n, "limits",
+                 {"header_bytes", "body_bytes", "handshake_timeout_ms", "header_timeout_ms",
+                  "idle_timeout_ms", "max_connections", "connections_per_client"}))
+    return;
+  auto num = [&](const char* key, std::int64_t min, std::int64_t max, std::int64_t& into) {
+    if (n[key]) r.set(r.integer(n[key], child("limits", key), min, max), into);
+  };
+  num("header_bytes", 1024, 1 << 20, out.header_bytes);
+  num("body_bytes", 0, 1 << 20, out.body_bytes);
+  num("handshake_timeout_ms", 100, 600000, out.handshake_timeout_ms);
+  num("header_timeout_ms", 100, 600000, out.header_timeout_ms);
+  num("idle_timeout_ms", 100, 3600000, out.idle_timeout_ms);
+  num("max_connections", 1, 10000000, out.max_connections);
+  num("connections_per_client", 1, 10000000, out.connections_per_client);
+}
+
+void read_root(Reader& r, const YAML::Node& root, Config& c) {
+  if (!r.mapping(root, "",
+                 {"listen", "threads", "keys", "store", "proxies", "domains", "tls", "favicon",
+                  "privacy", "limits", "log"}))
+    return;
+  r.required(root, "", "keys");
+  r.required(root, "", "domains");
+  r.required(root, "", "listen");
+  if (root["listen"]) read_listen(r, root["listen"], c.listen);
+  if (root["threads"]) r.set(r.integer(root["threads"], "threads", 0, 1024), c.threads);
+  if (root["keys"]) read_keys(r, root["keys"], c.keys);
+  if (root["store"]) read_store(r, root["store"], c.store);
+  if (const auto p = root["proxies"]) {
+    if (r.mapping(p, "proxies", {"trusted"}) && p["trusted"])
+      c.trusted_proxies = r.strings(p["trusted"], "proxies.trusted");
+  }
+  if (const auto t = root["tls"]) {
+    if (r.mapping(t, "tls", {"default_certificate"}) && t["default_certificate"] &&
+        !t["default_certificate"].IsNull())
+      c.default_certificate = read_tls(r, t["default_certificate"], "tls.default_certificate");
+  }
+  if (root["favicon"] && !root["favicon"].IsNull())
+    c.favicon = r.string(root["favicon"], "favicon");
+  if (const auto d = root["domains"]) {
+    if (!d.IsSequence()) {
+      r.error(d, "domains", "expected a list of domains");
+    } else {
+      for (std::size_t i = 0; i < d.size(); ++i) {
+        Domain domain;
+        r.record(index("domains", i), d[i]);
+        read_domain(r, d[i], index("domains", i), domain);
+        c.domains.push_back(std::move(domain));
+      }
+    }
+  }
+  if (root["privacy"]) read_privacy(r, root["privacy"], c.privacy);
+  if (root["limits"]) read_limits(r, root["limits"], c.limits);
+  if (const auto l = root["log"]) {
+    if (r.mapping(l, "log", {"level", "access_log"})) {
+      if (l["level"]) r.set(r.string(l["level"], "log.level"), c.log.level);
+      if (l["access_log"]) r.set(r.boolean(l["access_log"], "log.access_log"), c.log.access_log);
+    }
+  }
+}
+
+}  // namespace
+
+bool load_yaml_text(const std::string& text, Config& out, SourceMap& map, Diagnostics& diag) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    diag.error_at({e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
+    return false;
+  }
+  map.set("", {1, 1});
+  Reader r(map, diag);
+  if (root.IsNull()) {
+    diag.error_at({1, 1}, "", "the file is empty");
+    return false;
+  }
+  read_root(r, root, out);
+  return true;
+}
+
+bool load_yaml(const std::string& path, Config& out, SourceMap& map, Diagnostics& diag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diag.error_at({0, 0}, "", "cannot read the file");
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out.source_file = path;
+  return load_yaml_text(ss.str(), out, map, diag);
+}
+
+}  // namespace linktrack::config

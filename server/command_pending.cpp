@@ -1,0 +1,42 @@
+// Commands whose implementation has not landed yet say so plainly.
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace linktrack::cli {
+namespace {
+
+void pending(CLI::App& app, const char* name, const char* what, int& exit_code) {
+  auto* cmd = app.add_subcommand(name, what);
+  cmd->allow_extras();
+  cmd->callback([name, &exit_code] {
+    std::cerr << "linktrack " << name << " is not available yet in this version\n";
+    exit_code = 2;
+  });
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app, int& e) {
+  pending(app, "serve", "Run the redirect server", e);
+}
+void add_sign(CLI::App& app, int& e) {
+  pending(app, "sign", "Mint a tracked URL", e);
+}
+void add_decode(CLI::App& app, int& e) {
+  pending(app, "decode", "Decode a tracked URL", e);
+}
+void add_rewrite(CLI::App& app, int& e) {
+  pending(app, "rewrite", "Track every link of an HTML email", e);
+}
+void add_stats(CLI::App& app, int& e) {
+  pending(app, "stats", "Click statistics", e);
+}
+void add_migrate(CLI::App& app, int& e) {
+  pending(app, "migrate", "Apply database migrations", e);
+}
+void add_forget(CLI::App& app, int& e) {
+  pending(app, "forget", "Delete one recipient's events", e);
+}
+
+}  // namespace linktrack::cli

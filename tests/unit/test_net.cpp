@@ -1,0 +1,69 @@
+#include <catch2/catch.hpp>
+
+#include "net/cidr.hpp"
+#include "net/listen_address.hpp"
+#include "util/base64.hpp"
+#include "util/did_you_mean.hpp"
+#include "util/duration.hpp"
+
+using namespace linktrack;
+
+TEST_CASE("CIDR ranges match addresses of their family") {
+  auto r = net::Cidr::parse("10.1.0.0/16");
+  REQUIRE(r);
+  CHECK(r->contains(*net::IpAddress::parse("10.1.200.3")));
+  CHECK_FALSE(r->contains(*net::IpAddress::parse("10.2.0.1")));
+  CHECK(r->contains(*net::IpAddress::parse("::ffff:10.1.2.3")));
+  auto v6 = net::Cidr::parse("2001:db8::/32");
+  REQUIRE(v6);
+  CHECK(v6->contains(*net::IpAddress::parse("2001:db8:1::5")));
+  CHECK_FALSE(v6->contains(*net::IpAddress::parse("10.1.2.3")));
+  CHECK(net::Cidr::parse("127.0.0.1")->contains(*net::IpAddress::parse("127.0.0.1")));
+  CHECK_FALSE(net::Cidr::parse("10.0.0.0/33"));
+  CHECK_FALSE(net::Cidr::parse("10.0.0.0/"));
+  CHECK_FALSE(net::Cidr::parse("banana/8"));
+}
+
+TEST_CASE("addresses truncate to /24 and /48") {
+  CHECK(net::truncate(*net::IpAddress::parse("203.0.113.77"), 24, 48).to_string() == "203.0.113.0");
+  CHECK(net::truncate(*net::IpAddress::parse("2001:db8:abcd:1234::1"), 24, 48).to_string() ==
+        "2001:db8:abcd::");
+}
+
+TEST_CASE("listen addresses") {
+  std::string error;
+  CHECK(net::parse_listen_address("0.0.0.0:443", error)->port == 443);
+  CHECK(net::parse_listen_address("[::]:8443", error)->host == "::");
+  CHECK(net::parse_listen_address("localhost:80", error)->host == "127.0.0.1");
+  CHECK_FALSE(net::parse_listen_address("0.0.0.0:65536", error));
+  CHECK_FALSE(net::parse_listen_address("::1:80", error));
+  CHECK_FALSE(net::parse_listen_address("example.com:80", error));
+  CHECK_FALSE(net::parse_listen_address("[::1]80", error));
+}
+
+TEST_CASE("durations") {
+  CHECK(util::parse_duration_seconds("30d") == 30 * 86400);
+  CHECK(util::parse_duration_seconds("12h") == 12 * 3600);
+  CHECK(util::parse_duration_seconds("45m") == 45 * 60);
+  CHECK(util::parse_duration_seconds("90") == 90);
+  CHECK_FALSE(util::parse_duration_seconds("soon"));
+  CHECK_FALSE(util::parse_duration_seconds("-1d"));
+  CHECK_FALSE(util::parse_duration_seconds("d"));
+}
+
+TEST_CASE("base64 and base64url round trip; non-canonical spellings are refused") {
+  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\x00\x01"}) {
+    CHECK(util::base64_decode(util::base64_encode(s)) == s);
+    CHECK(util::base64url_decode(util::base64url_encode(s)) == s);
+  }
+  CHECK(util::base64url_encode("\xfb\xff") == "-_8");
+  CHECK_FALSE(util::base64url_decode("-_9"));  // stray low bits
+  CHECK_FALSE(util::base64url_decode("ab+c"));
+  CHECK_FALSE(util::base64url_decode("abcde"));
+  CHECK_FALSE(util::base64_decode("abc"));
+}
+
+TEST_CASE("did you mean") {
+  CHECK(util::closest("fallback_urll", {"host", "fallback_url"}) == "fallback_url");
+  CHECK_FALSE(util::closest("zzzzzz", {"host", "fallback_url"}));
+}
