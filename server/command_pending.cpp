@@ -20,12 +20,6 @@ void pending(CLI::App& app, const char* name, const char* what, int& exit_code) 
 void add_serve(CLI::App& app, int& e) {
   pending(app, "serve", "Run the redirect server", e);
 }
-void add_sign(CLI::App& app, int& e) {
-  pending(app, "sign", "Mint a tracked URL", e);
-}
-void add_decode(CLI::App& app, int& e) {
-  pending(app, "decode", "Decode a tracked URL", e);
-}
 void add_rewrite(CLI::App& app, int& e) {
   pending(app, "rewrite", "Track every link of an HTML email", e);
 }

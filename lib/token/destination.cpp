@@ -13,7 +13,7 @@ std::optional<std::string> destination_problem(std::string_view url) {
     if (c == ' ') return "the URL contains a space (percent-encode it as %20)";
     if (c >= 0x80) return "the URL contains non-ASCII bytes (percent-encode them)";
   }
-  auto parsed = boost::urls::parse_absolute_uri(url);
+  auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return "not an absolute URL";
   auto scheme = parsed->scheme_id();
   if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)

@@ -1,0 +1,38 @@
+#include "token/link_minter.hpp"
+
+#include <algorithm>
+
+namespace linktrack::token {
+
+std::shared_ptr<const Keyring> keyring_from(const config::Config& c) {
+  std::vector<Keyring::Secret> secrets;
+  for (const auto& k : c.keys) secrets.push_back({k.id, k.secret});
+  return std::make_shared<const Keyring>(secrets);
+}
+
+const config::Domain* find_domain(const config::Config& c, std::string_view host) {
+  for (const auto& d : c.domains) {
+    if (d.host == host || std::find(d.aliases.begin(), d.aliases.end(), host) != d.aliases.end())
+      return &d;
+  }
+  return nullptr;
+}
+
+LinkMinter::LinkMinter(const config::Config& c, const config::Domain& domain,
+                       std::string requested_host, std::optional<std::string> base_url)
+    : domain_(domain), codec_(keyring_from(c)) {
+  if (base_url) {
+    base_ = *base_url;
+    while (!base_.empty() && base_.back() == '/') base_.pop_back();
+  } else {
+    base_ = (domain.tls ? "https://" : "http://") + requested_host;
+  }
+}
+
+std::string LinkMinter::mint(const LinkFields& fields) {
+  // Tokens are bound to the domain's primary host, so they work on each of its aliases.
+  std::string token = codec_.encode(fields, domain_.host);
+  return base_ + (fields.kind == Kind::open ? "/o/" : "/c/") + token;
+}
+
+}  // namespace linktrack::token

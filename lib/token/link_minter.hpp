@@ -1,0 +1,33 @@
+// Turning config + fields into tracked URLs, as the CLI and the rewriter need it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "token/codec.hpp"
+
+namespace linktrack::token {
+
+std::shared_ptr<const Keyring> keyring_from(const config::Config& c);
+
+// The configured domain answering to `host` (its host or an alias), or null.
+const config::Domain* find_domain(const config::Config& c, std::string_view host);
+
+class LinkMinter {
+ public:
+  // `base_url` overrides "https://HOST" (http:// when the domain has no TLS), e.g. to add a port.
+  LinkMinter(const config::Config& c, const config::Domain& domain, std::string requested_host,
+             std::optional<std::string> base_url = std::nullopt);
+  // The tracked URL, or throws std::invalid_argument naming what is wrong with the fields.
+  std::string mint(const LinkFields& fields);
+  const config::Domain& domain() const { return domain_; }
+
+ private:
+  const config::Domain& domain_;
+  std::string base_;
+  TokenCodec codec_;
+};
+
+}  // namespace linktrack::token

@@ -1,0 +1,214 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_helpers.hpp"
+#include "token/codec.hpp"
+#include "token/destination.hpp"
+#include "token/payload.hpp"
+#include "util/base64.hpp"
+
+using namespace linktrack;
+using token::DecodeStatus;
+
+namespace {
+
+constexpr std::int64_t kNow = 1790000000;
+const std::string kHost = "links.example.com";
+
+std::shared_ptr<const token::Keyring> keys(std::vector<std::pair<std::uint32_t, const char*>> ks) {
+  std::vector<token::Keyring::Secret> secrets;
+  for (auto [id, b64] : ks) secrets.push_back({id, *util::base64_decode(b64)});
+  return std::make_shared<const token::Keyring>(secrets);
+}
+
+token::LinkFields reference_fields() {
+  token::LinkFields f;
+  f.url =
+      "https://www.example.com/products/spring-sale/shoes/running/"
+      "item-12345?utm_campaign=spring&variant=blue&size=42&ref=nl001";
+  f.campaign = "123456";
+  f.template_id = "7890";
+  f.message = "0123456789abcdef0123456789abcdef";
+  f.recipient = "987654321";
+  f.link = "3";
+  f.issued_at = kNow;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("every combination of fields round-trips") {
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  const std::vector<std::string> samples = {"0", "42", "0042", "deadbeef", "DEADBEEF",
+                                            "f47ac10b-58cc-4372-a567-0e02b2c3d479", "Spring Sale",
+                                            "", "ünïcode"};
+  int checked = 0;
+  for (int mask = 0; mask < 256; ++mask) {
+    token::LinkFields f;
+    f.issued_at = kNow + mask;
+    f.kind = mask & 1 ? token::Kind::open : token::Kind::click;
+    if (!(mask & 1) || (mask & 2)) f.url = "https://example.com/p?i=" + std::to_string(mask);
+    if (mask & 4) f.expires_at = f.issued_at + 3600;
+    std::optional<std::string>* ids[] = {&f.campaign, &f.template_id, &f.message, &f.recipient,
+                                         &f.link};
+    for (int i = 0; i < 5; ++i)
+      if (mask & (8 << i)) *ids[i] = samples[(mask + i) % samples.size()];
+    auto t = codec.encode(f, kHost);
+    auto d = codec.decode(t, kHost, kNow);
+    INFO("mask " << mask << " token " << t);
+    REQUIRE(d.status == DecodeStatus::ok);
+    CHECK(d.fields == f);
+    CHECK(d.key_id == 1);
+    ++checked;
+  }
+  CHECK(checked == 256);
+}
+
+TEST_CASE("one link always gives one token; different links give different tokens") {
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  auto f = reference_fields();
+  CHECK(codec.encode(f, kHost) == codec.encode(f, kHost));
+  auto g = f;
+  g.recipient = "987654322";
+  CHECK(codec.encode(f, kHost) != codec.encode(g, kHost));
+}
+
+TEST_CASE("flipping any single bit of a token is rejected") {
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  auto raw = *util::base64url_decode(codec.encode(reference_fields(), kHost));
+  for (std::size_t bit = 0; bit < raw.size() * 8; ++bit) {
+    auto flipped = raw;
+    flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
+    auto d = codec.decode(util::base64url_encode(flipped), kHost, kNow);
+    INFO("bit " << bit);
+    CHECK(d.status != DecodeStatus::ok);
+  }
+}
+
+TEST_CASE("truncated and extended tokens are rejected") {
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  auto t = codec.encode(reference_fields(), kHost);
+  for (std::size_t n = 0; n < t.size(); ++n)
+    CHECK(codec.decode(t.substr(0, n), kHost, kNow).status != DecodeStatus::ok);
+  CHECK(codec.decode(t + "AA", kHost, kNow).status != DecodeStatus::ok);
+  CHECK(codec.decode("not a token!", kHost, kNow).status == DecodeStatus::malformed);
+}
+
+TEST_CASE("keys rotate: a token signed with key 1 verifies after key 2 is put in front") {
+  token::TokenCodec old_codec(keys({{1, test::kTestSecret}}));
+  auto t = old_codec.encode(reference_fields(), kHost);
+  token::TokenCodec rotated(keys({{2, test::kTestSecret2}, {1, test::kTestSecret}}));
+  auto d = rotated.decode(t, kHost, kNow);
+  CHECK(d.status == DecodeStatus::ok);
+  CHECK(d.key_id == 1);
+  auto fresh = rotated.encode(reference_fields(), kHost);
+  CHECK(rotated.decode(fresh, kHost, kNow).key_id == 2);
+  // Once key 1 is removed, its tokens name an unknown key.
+  token::TokenCodec only2(keys({{2, test::kTestSecret2}}));
+  CHECK(only2.decode(t, kHost, kNow).status == DecodeStatus::unknown_key);
+  // The same id with a different secret fails the tag.
+  token::TokenCodec wrong(keys({{1, test::kTestSecret2}}));
+  CHECK(wrong.decode(t, kHost, kNow).status == DecodeStatus::bad_tag);
+}
+
+TEST_CASE("a token for host A fails on host B") {
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  auto t = codec.encode(reference_fields(), "a.example.com");
+  CHECK(codec.decode(t, "a.example.com", kNow).status == DecodeStatus::ok);
+  CHECK(codec.decode(t, "b.example.com", kNow).status == DecodeStatus::bad_tag);
+}
+
+TEST_CASE("an expired token is reported as expired, with its fields") {
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  auto f = reference_fields();
+  f.expires_at = kNow + 60;
+  auto t = codec.encode(f, kHost);
+  CHECK(codec.decode(t, kHost, kNow + 59).status == DecodeStatus::ok);
+  auto d = codec.decode(t, kHost, kNow + 60);
+  CHECK(d.status == DecodeStatus::expired);
+  CHECK(d.fields.url == f.url);
+}
+
+TEST_CASE("the reference link's tracked URL is at most 260 characters") {
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  auto f = reference_fields();
+  REQUIRE(f.url.size() == 120);
+  auto url = "https://" + kHost + "/c/" + codec.encode(f, kHost);
+  INFO(url);
+  CHECK(url.size() <= 260);
+}
+
+TEST_CASE("tokens.json vectors hold in both directions") {
+  std::ifstream in(std::string(LINKTRACK_TEST_DATA) + "/vectors/tokens.json");
+  REQUIRE(in);
+  auto doc = nlohmann::json::parse(in);
+  REQUIRE(doc["vectors"].size() >= 5);
+  for (const auto& v : doc["vectors"]) {
+    INFO(v["name"].get<std::string>());
+    const auto id = v["key_id"].get<std::uint32_t>();
+    const auto secret = doc["keys"][std::to_string(id)].get<std::string>();
+    token::TokenCodec codec(keys({{id, secret.c_str()}}));
+    const auto& j = v["fields"];
+    token::LinkFields f;
+    f.kind = j["kind"] == "open" ? token::Kind::open : token::Kind::click;
+    f.url = j.value("url", "");
+    auto opt = [&](const char* k) -> std::optional<std::string> {
+      return j.contains(k) ? std::optional(j[k].get<std::string>()) : std::nullopt;
+    };
+    f.campaign = opt("campaign");
+    f.template_id = opt("template");
+    f.message = opt("message");
+    f.recipient = opt("recipient");
+    f.link = opt("link");
+    f.issued_at = j["issued_at"].get<std::int64_t>();
+    if (j.contains("expires_at")) f.expires_at = j["expires_at"].get<std::int64_t>();
+    const auto host = v["host"].get<std::string>();
+    const auto tok = v["token"].get<std::string>();
+    CHECK(codec.encode(f, host) == tok);
+    auto d = codec.decode(tok, host, f.issued_at);
+    REQUIRE(d.status == DecodeStatus::ok);
+    CHECK(d.fields == f);
+    std::string payload;
+    token::encode_payload(f, payload);
+    std::string hex;
+    for (unsigned char c : payload) {
+      const char* digits = "0123456789abcdef";
+      hex += digits[c >> 4];
+      hex += digits[c & 15];
+    }
+    CHECK(hex == v["payload_hex"].get<std::string>());
+  }
+}
+
+TEST_CASE("destinations are checked when signing") {
+  CHECK_FALSE(token::destination_problem("https://example.com/a?b=c#d"));
+  CHECK_FALSE(token::destination_problem("HTTP://EXAMPLE.COM"));
+  CHECK(token::destination_problem("javascript:alert(1)"));
+  CHECK(token::destination_problem("ftp://example.com/"));
+  CHECK(token::destination_problem("//example.com/"));
+  CHECK(token::destination_problem("/relative"));
+  CHECK(token::destination_problem("https:///nohost"));
+  CHECK(token::destination_problem("https://example.com/a b"));
+  CHECK(token::destination_problem("https://example.com/\r\nSet-Cookie: x"));
+  CHECK(token::destination_problem("https://example.com/\x7f"));
+  CHECK(token::destination_problem("https://user:pw@example.com/"));
+  CHECK(token::destination_problem("https://example.com/" + std::string(4096, 'a')));
+  CHECK(token::destination_problem(""));
+
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  token::LinkFields f;
+  f.issued_at = kNow;
+  f.url = "javascript:alert(1)";
+  CHECK_THROWS_AS(codec.encode(f, kHost), std::invalid_argument);
+}
+
+TEST_CASE("payloads that do not parse are refused") {
+  CHECK_FALSE(token::decode_payload(""));
+  CHECK_FALSE(token::decode_payload(std::string("\x00", 1)));             // click without URL
+  CHECK_FALSE(token::decode_payload(std::string("\x01\x80", 2)));         // truncated varint
+  CHECK_FALSE(token::decode_payload(std::string("\x01\x00\x00", 3)));     // trailing byte
+  CHECK_FALSE(token::decode_payload(std::string("\x03\x00\x0d", 3)));     // prefix code 5
+  CHECK(token::decode_payload(std::string("\x01\x00", 2)));               // a bare open
+}
