@@ -16,12 +16,16 @@ struct DecodeArgs {
 
 const char* explain(token::DecodeStatus s) {
   switch (s) {
-    case token::DecodeStatus::malformed: return "malformed: not a linktrack token";
-    case token::DecodeStatus::unknown_key: return "unknown key id: no configured key has this id";
+    case token::DecodeStatus::malformed:
+      return "malformed: not a linktrack token";
+    case token::DecodeStatus::unknown_key:
+      return "unknown key id: no configured key has this id";
     case token::DecodeStatus::bad_tag:
       return "bad tag: altered, or signed for another host or with another key";
-    case token::DecodeStatus::expired: return "expired";
-    default: return "ok";
+    case token::DecodeStatus::expired:
+      return "expired";
+    default:
+      return "ok";
   }
 }
 
@@ -32,7 +36,8 @@ int decode(const DecodeArgs& a) {
   if (auto url = boost::urls::parse_uri(a.input)) {
     if (host.empty()) host = url->host();
     std::string path = url->path();
-    if (path.starts_with("/c/") || path.starts_with("/o/")) token = path.substr(3);
+    if (path.starts_with("/c/") || path.starts_with("/o/"))
+      token = path.substr(3);
     else {
       std::cerr << "error: the URL's path is not /c/TOKEN or /o/TOKEN\n";
       return 1;
@@ -67,7 +72,8 @@ int decode(const DecodeArgs& a) {
 
 void add_decode(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<DecodeArgs>();
-  auto* cmd = app.add_subcommand("decode", "Check a tracked URL or token and print what it carries");
+  auto* cmd =
+      app.add_subcommand("decode", "Check a tracked URL or token and print what it carries");
   add_config_option(*cmd, a->config_path);
   cmd->add_option("URL_OR_TOKEN", a->input, "A tracked URL, or a bare token")->required();
   cmd->add_option("--domain", a->domain, "The host the token is for (default: the URL's host)");

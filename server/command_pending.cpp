@@ -20,9 +20,6 @@ void pending(CLI::App& app, const char* name, const char* what, int& exit_code) 
 void add_serve(CLI::App& app, int& e) {
   pending(app, "serve", "Run the redirect server", e);
 }
-void add_rewrite(CLI::App& app, int& e) {
-  pending(app, "rewrite", "Track every link of an HTML email", e);
-}
 void add_stats(CLI::App& app, int& e) {
   pending(app, "stats", "Click statistics", e);
 }

@@ -29,7 +29,8 @@ std::optional<std::int64_t> expiry(const std::string& text, std::int64_t now, st
   return now + *seconds;
 }
 
-// One JSON line of --batch: {"url": ..., "campaign": ..., "link": 3, "expires": "30d", "open": false}
+// One JSON line of --batch: {"url": ..., "campaign": ..., "link": 3, "expires": "30d", "open":
+// false}
 token::LinkFields fields_from_json(const nlohmann::json& j, std::int64_t now) {
   if (!j.is_object()) throw std::invalid_argument("expected a JSON object");
   static const std::vector<std::string> known = {"url",       "campaign", "template", "message",
@@ -125,7 +126,8 @@ void add_sign(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<SignArgs>();
   auto* cmd = app.add_subcommand("sign", "Mint a tracked URL");
   add_config_option(*cmd, a->config_path);
-  cmd->add_option("--domain", a->domain, "Tracking domain (a configured host or alias)")->required();
+  cmd->add_option("--domain", a->domain, "Tracking domain (a configured host or alias)")
+      ->required();
   auto* url = cmd->add_option("--url", a->url, "Destination URL (absolute http or https)");
   a->ids.add_to(*cmd);
   cmd->add_option("--link", a->link, "Link id: a name or the link's index");

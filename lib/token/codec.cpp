@@ -15,11 +15,16 @@ namespace linktrack::token {
 
 const char* to_string(DecodeStatus s) {
   switch (s) {
-    case DecodeStatus::ok: return "ok";
-    case DecodeStatus::malformed: return "malformed";
-    case DecodeStatus::unknown_key: return "unknown_key";
-    case DecodeStatus::bad_tag: return "bad_tag";
-    case DecodeStatus::expired: return "expired";
+    case DecodeStatus::ok:
+      return "ok";
+    case DecodeStatus::malformed:
+      return "malformed";
+    case DecodeStatus::unknown_key:
+      return "unknown_key";
+    case DecodeStatus::bad_tag:
+      return "bad_tag";
+    case DecodeStatus::expired:
+      return "expired";
   }
   return "unknown";
 }
@@ -159,8 +164,8 @@ Decoded TokenCodec::decode(std::string_view token, std::string_view host, std::i
   auto fields = decode_payload(plain);
   if (!fields) return d;  // authentic but unparseable: a signer bug, reported as malformed
   d.fields = std::move(*fields);
-  d.status = d.fields.expires_at && now >= *d.fields.expires_at ? DecodeStatus::expired
-                                                                 : DecodeStatus::ok;
+  d.status =
+      d.fields.expires_at && now >= *d.fields.expires_at ? DecodeStatus::expired : DecodeStatus::ok;
   return d;
 }
 

@@ -21,16 +21,20 @@ enum Flag : std::uint8_t {
 };
 
 // Code 0 is "no prefix"; the encoder picks the longest prefix that matches.
-constexpr std::array<std::string_view, 5> kUrlPrefixes = {"", "https://", "http://",
-                                                          "https://www.", "http://www."};
+constexpr std::array<std::string_view, 5> kUrlPrefixes = {"", "https://", "http://", "https://www.",
+                                                          "http://www."};
 
 enum IdType : std::uint8_t { kDecimal = 0, kHex = 1, kUuid = 2, kText = 3 };
 
 constexpr std::size_t kMaxIdBytes = 1024;
 constexpr std::uint64_t kMaxDecimal = (std::uint64_t{1} << 62) - 1;
 
-bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-int hex_value(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+bool is_lower_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+int hex_value(char c) {
+  return c <= '9' ? c - '0' : c - 'a' + 10;
+}
 const char* kHexDigits = "0123456789abcdef";
 
 std::optional<std::uint64_t> canonical_decimal(std::string_view s) {

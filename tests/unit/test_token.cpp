@@ -41,9 +41,9 @@ token::LinkFields reference_fields() {
 
 TEST_CASE("every combination of fields round-trips") {
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
-  const std::vector<std::string> samples = {"0", "42", "0042", "deadbeef", "DEADBEEF",
-                                            "f47ac10b-58cc-4372-a567-0e02b2c3d479", "Spring Sale",
-                                            "", "ünïcode"};
+  const std::vector<std::string> samples = {
+      "0",           "42", "0042",   "deadbeef", "DEADBEEF", "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+      "Spring Sale", "",   "ünïcode"};
   int checked = 0;
   for (int mask = 0; mask < 256; ++mask) {
     token::LinkFields f;
@@ -206,9 +206,9 @@ TEST_CASE("destinations are checked when signing") {
 
 TEST_CASE("payloads that do not parse are refused") {
   CHECK_FALSE(token::decode_payload(""));
-  CHECK_FALSE(token::decode_payload(std::string("\x00", 1)));             // click without URL
-  CHECK_FALSE(token::decode_payload(std::string("\x01\x80", 2)));         // truncated varint
-  CHECK_FALSE(token::decode_payload(std::string("\x01\x00\x00", 3)));     // trailing byte
-  CHECK_FALSE(token::decode_payload(std::string("\x03\x00\x0d", 3)));     // prefix code 5
-  CHECK(token::decode_payload(std::string("\x01\x00", 2)));               // a bare open
+  CHECK_FALSE(token::decode_payload(std::string("\x00", 1)));          // click without URL
+  CHECK_FALSE(token::decode_payload(std::string("\x01\x80", 2)));      // truncated varint
+  CHECK_FALSE(token::decode_payload(std::string("\x01\x00\x00", 3)));  // trailing byte
+  CHECK_FALSE(token::decode_payload(std::string("\x03\x00\x0d", 3)));  // prefix code 5
+  CHECK(token::decode_payload(std::string("\x01\x00", 2)));            // a bare open
 }

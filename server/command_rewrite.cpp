@@ -1,0 +1,78 @@
+#include <ctime>
+#include <iostream>
+#include <iterator>
+#include <map>
+
+#include "commands.hpp"
+#include "config_option.hpp"
+#include "link_options.hpp"
+#include "rewrite/html_rewriter.hpp"
+#include "token/link_minter.hpp"
+
+namespace linktrack::cli {
+namespace {
+
+struct RewriteArgs {
+  std::string config_path, domain, base_url;
+  LinkOptions ids;
+  bool open_pixel = false;
+};
+
+int rewrite(const RewriteArgs& a) {
+  auto config = load_or_report(a.config_path);
+  if (!config) return 1;
+  const auto* domain = token::find_domain(*config, a.domain);
+  if (!domain) {
+    std::cerr << "error: " << a.domain << " is not a configured domain or alias\n";
+    return 1;
+  }
+  token::LinkMinter minter(*config, *domain, a.domain,
+                           a.base_url.empty() ? std::nullopt : std::optional(a.base_url));
+  const std::int64_t now = std::time(nullptr);
+  std::string html((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+
+  auto track = [&](const std::string& url, const std::string& link_id) {
+    token::LinkFields f;
+    f.issued_at = now;
+    f.url = url;
+    a.ids.apply(f);
+    f.link = link_id;
+    return minter.mint(f);
+  };
+  std::optional<std::string> pixel;
+  if (a.open_pixel) {
+    token::LinkFields f;
+    f.issued_at = now;
+    f.kind = token::Kind::open;
+    a.ids.apply(f);
+    pixel = minter.mint(f);
+  }
+  rewrite::RewriteReport report;
+  std::cout << rewrite::rewrite_html(html, track, pixel, report) << std::flush;
+
+  std::map<std::string, int> reasons;
+  for (const auto& s : report.skipped) ++reasons[s.reason];
+  std::cerr << "rewrote " << report.rewritten << " link(s), skipped " << report.skipped.size();
+  for (const auto& [reason, n] : reasons) std::cerr << (n ? "; " : "") << n << " " << reason;
+  std::cerr << (report.pixel_added ? "; added an open pixel" : "") << "\n";
+  for (const auto& s : report.skipped)
+    std::cerr << "  skipped (" << s.reason << "): " << s.href << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_rewrite(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<RewriteArgs>();
+  auto* cmd = app.add_subcommand(
+      "rewrite", "Read an HTML email on stdin; write it with every http(s) link tracked");
+  add_config_option(*cmd, a->config_path);
+  cmd->add_option("--domain", a->domain, "Tracking domain (a configured host or alias)")
+      ->required();
+  a->ids.add_to(*cmd);
+  cmd->add_flag("--open-pixel", a->open_pixel, "Add a 1x1 open-tracking image before </body>");
+  cmd->add_option("--base-url", a->base_url, "Scheme and authority of the tracked URLs");
+  cmd->callback([a, &exit_code] { exit_code = rewrite(*a); });
+}
+
+}  // namespace linktrack::cli
