@@ -20,7 +20,7 @@ config=config/linktrack.dev.yaml
 ./build/linktrack check-config -c "$config"
 ./build/linktrack migrate -c "$config" >/dev/null
 
-url=$(./build/linktrack sign -c "$config" --domain links.localhost \
+url=$(./build/linktrack sign -c "$config" --domain links.localhost --base-url https://links.localhost:8443 \
   --url "https://example.com/welcome?from=demo" --campaign spring-sale --template 7 \
   --message 0123456789abcdef0123456789abcdef --recipient 42 --link 1)
 cat <<MSG

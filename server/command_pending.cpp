@@ -17,14 +17,8 @@ void pending(CLI::App& app, const char* name, const char* what, int& exit_code) 
 
 }  // namespace
 
-void add_serve(CLI::App& app, int& e) {
-  pending(app, "serve", "Run the redirect server", e);
-}
 void add_stats(CLI::App& app, int& e) {
   pending(app, "stats", "Click statistics", e);
-}
-void add_migrate(CLI::App& app, int& e) {
-  pending(app, "migrate", "Apply database migrations", e);
 }
 void add_forget(CLI::App& app, int& e) {
   pending(app, "forget", "Delete one recipient's events", e);

@@ -1,0 +1,136 @@
+#include "clicklog/database.hpp"
+
+#include <filesystem>
+#include <optional>
+
+#include "clicklog/migrations.hpp"
+
+namespace linktrack::clicklog {
+
+Database::Database(const std::string& path, Mode mode) : path_(path) {
+  int flags =
+      mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (mode == Mode::read_write && path != ":memory:") {
+    auto dir = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  }
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw DatabaseError("cannot open " + path + ": " + msg, rc);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
+
+void Database::fail(const std::string& what, int code) const {
+  throw DatabaseError(what + ": " + sqlite3_errmsg(db_) + " (" + path_ + ")", code);
+}
+
+void Database::exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw DatabaseError(msg + " (" + path_ + ")", rc);
+  }
+}
+
+Statement::Statement(Database& db, const std::string& sql) : db_(db) {
+  int rc = sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &stmt_, nullptr);
+  if (rc != SQLITE_OK) db.fail("prepare", rc);
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+void Statement::bind(int i, const std::string& v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void Statement::bind(int i, const std::optional<std::string>& v) {
+  if (v)
+    bind(i, *v);
+  else
+    bind_null(i);
+}
+void Statement::bind(int i, std::int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+}
+void Statement::bind_null(int i) {
+  sqlite3_bind_null(stmt_, i);
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3_reset(stmt_);
+  db_.fail("step", rc);
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::text(int column) const {
+  auto* p = sqlite3_column_text(stmt_, column);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string();
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+int schema_version(Database& db) {
+  Statement s(db, "PRAGMA user_version");
+  s.step();
+  return static_cast<int>(s.int64(0));
+}
+
+int latest_schema_version() {
+  const auto& all = embedded_migrations();
+  return all.empty() ? 0 : all.back().version;
+}
+
+int migrate(Database& db) {
+  const int current = schema_version(db);
+  if (current > latest_schema_version())
+    throw DatabaseError("the database " + db.path() + " has schema version " +
+                            std::to_string(current) + ", newer than this linktrack knows (" +
+                            std::to_string(latest_schema_version()) +
+                            "); upgrade linktrack or use another database",
+                        SQLITE_ERROR);
+  int applied = 0;
+  for (const auto& m : embedded_migrations()) {
+    if (m.version <= current) continue;
+    Transaction tx(db);
+    db.exec(m.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(m.version));
+    tx.commit();
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace linktrack::clicklog

@@ -1,0 +1,79 @@
+// RAII for SQLite connections and statements, and schema migrations.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace linktrack::clicklog {
+
+struct DatabaseError : std::runtime_error {
+  int code;
+  DatabaseError(const std::string& what, int c) : std::runtime_error(what), code(c) {}
+};
+
+class Statement;
+
+class Database {
+ public:
+  enum class Mode { read_write, read_only };
+  Database(const std::string& path, Mode mode);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(const std::string& sql);
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+  [[noreturn]] void fail(const std::string& what, int code) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(Database& db, const std::string& sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void bind(int index, const std::string& v);
+  void bind(int index, const std::optional<std::string>& v);
+  void bind(int index, std::int64_t v);
+  void bind_null(int index);
+  bool step();  // true while a row is available
+  void reset();
+  std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::string text(int column) const;
+  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  double real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+ private:
+  Database& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Rolls back unless committed; never throws from the destructor.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);  // BEGIN IMMEDIATE
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+// Applies the embedded migrations newer than PRAGMA user_version, each in its own transaction.
+// Returns the number applied. Throws when the database is newer than this binary.
+int migrate(Database& db);
+int schema_version(Database& db);
+int latest_schema_version();
+
+}  // namespace linktrack::clicklog

@@ -1,0 +1,201 @@
+#include "clicklog/sqlite_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "clicklog/database.hpp"
+
+namespace linktrack::clicklog {
+
+struct SqliteWriter::Connection {
+  Database db;
+  Statement insert;
+  explicit Connection(const std::string& path)
+      : db(path, Database::Mode::read_write),
+        insert(db, (prepare(db),
+                    "INSERT INTO events (time_ms, kind, host, campaign, template, "
+                    "message, recipient, link, destination, client_ip, user_agent, "
+                    "referer, key_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {}
+  static Database& prepare(Database& db) {
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=NORMAL");
+    migrate(db);
+    return db;
+  }
+};
+
+namespace {
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+SqliteWriter::SqliteWriter(const config::Store& store, const config::Privacy& privacy,
+                           WriterStats& stats)
+    : store_(store),
+      privacy_(privacy),
+      stats_(stats),
+      conn_(std::make_unique<Connection>(store.path)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+SqliteWriter::~SqliteWriter() {
+  stop();
+}
+
+bool SqliteWriter::submit(ClickEvent event, std::function<void(bool)> on_durable) {
+  stats_.submitted.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::unique_lock lock(mutex_);
+    if (!stopping_ && queue_.size() < static_cast<std::size_t>(store_.queue_capacity)) {
+      queue_.push_back({std::move(event), std::move(on_durable)});
+      stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+      const bool full_batch = queue_.size() >= static_cast<std::size_t>(store_.batch_max);
+      const bool now = store_.durability == config::Durability::sync;
+      lock.unlock();
+      if (full_batch || now) wake_.notify_one();
+      return true;
+    }
+    // Dropped: count it and log, at most every ten seconds, how many went since the last log.
+    ++drops_since_log_;
+    auto t = std::chrono::steady_clock::now();
+    if (t - last_drop_log_ > std::chrono::seconds(10)) {
+      spdlog::error("click queue full ({} events): dropped {} click event(s) since the last report",
+                    store_.queue_capacity, drops_since_log_);
+      drops_since_log_ = 0;
+      last_drop_log_ = t;
+    }
+  }
+  stats_.dropped.fetch_add(1, std::memory_order_relaxed);
+  if (on_durable) on_durable(false);
+  return false;
+}
+
+void SqliteWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool SqliteWriter::write(std::deque<Pending>& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    Transaction tx(conn_->db);
+    auto& s = conn_->insert;
+    for (const auto& p : batch) {
+      const auto& e = p.event;
+      s.reset();
+      s.bind(1, e.time_ms);
+      s.bind(2, std::string(to_string(e.kind)));
+      s.bind(3, e.host);
+      s.bind(4, e.campaign);
+      s.bind(5, e.template_id);
+      s.bind(6, e.message);
+      s.bind(7, e.recipient);
+      s.bind(8, e.link);
+      if (e.destination.empty())
+        s.bind_null(9);
+      else
+        s.bind(9, e.destination);
+      s.bind(10, e.client_ip);
+      s.bind(11, e.user_agent);
+      s.bind(12, e.referer);
+      s.bind(13, static_cast<std::int64_t>(e.key_id));
+      s.step();
+    }
+    tx.commit();
+  } catch (const DatabaseError& err) {
+    stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("click log: writing {} event(s) failed, will retry: {}", batch.size(),
+                  err.what());
+    return false;
+  }
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  stats_.batch_micros_total.fetch_add(static_cast<std::uint64_t>(micros),
+                                      std::memory_order_relaxed);
+  stats_.batches.fetch_add(1, std::memory_order_relaxed);
+  stats_.written.fetch_add(batch.size(), std::memory_order_relaxed);
+  for (auto& p : batch)
+    if (p.on_durable) p.on_durable(true);
+  batch.clear();
+  return true;
+}
+
+void SqliteWriter::delete_expired() {
+  if (privacy_.retention_days <= 0) return;
+  try {
+    Statement del(conn_->db, "DELETE FROM events WHERE time_ms < ?");
+    del.bind(1, now_ms() - privacy_.retention_days * 86400 * 1000);
+    del.step();
+    auto n = sqlite3_changes(conn_->db.handle());
+    stats_.retention_deleted.fetch_add(static_cast<std::uint64_t>(n));
+    if (n > 0)
+      spdlog::info("click log: retention removed {} event(s) older than {} days", n,
+                   privacy_.retention_days);
+  } catch (const DatabaseError& err) {
+    spdlog::error("click log: retention delete failed: {}", err.what());
+  }
+}
+
+void SqliteWriter::run() {
+  const auto interval = std::chrono::milliseconds(store_.batch_interval_ms);
+  const auto batch_max = static_cast<std::size_t>(store_.batch_max);
+  const bool sync = store_.durability == config::Durability::sync;
+  auto backoff = std::chrono::milliseconds(100);
+  auto next_retention = std::chrono::steady_clock::now();
+  std::deque<Pending> batch;
+  int failures_while_stopping = 0;
+  while (true) {
+    bool stopping;
+    {
+      std::unique_lock lock(mutex_);
+      if (batch.empty()) {
+        // Batch mode gathers events for up to batch_interval_ms; sync mode writes at once and
+        // lets events that arrive during a commit form the next group.
+        wake_.wait_for(lock, interval, [&] {
+          return stopping_ || queue_.size() >= batch_max || (sync && !queue_.empty());
+        });
+        while (!queue_.empty() && batch.size() < batch_max) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+      }
+      stopping = stopping_;
+      if (stopping && batch.empty() && queue_.empty()) break;
+    }
+    if (!batch.empty()) {
+      if (write(batch)) {
+        backoff = std::chrono::milliseconds(100);
+      } else if (stopping && ++failures_while_stopping >= 5) {
+        // The disk will not take them: count what is lost, loudly, rather than hang at exit.
+        std::unique_lock lock(mutex_);
+        std::size_t lost = batch.size() + queue_.size();
+        for (auto& p : batch)
+          if (p.on_durable) p.on_durable(false);
+        for (auto& p : queue_)
+          if (p.on_durable) p.on_durable(false);
+        batch.clear();
+        queue_.clear();
+        stats_.dropped.fetch_add(lost);
+        spdlog::critical("click log: {} event(s) could not be written before exit", lost);
+      } else {
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      }
+    }
+    if (std::chrono::steady_clock::now() >= next_retention) {
+      delete_expired();
+      next_retention = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    }
+  }
+}
+
+}  // namespace linktrack::clicklog

@@ -1,0 +1,62 @@
+// The click log's writer: one thread owns the only write connection and drains a bounded queue
+// in batches, one transaction a batch. I/O threads only ever take a short queue lock.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "clicklog/sink.hpp"
+#include "config/config.hpp"
+
+namespace linktrack::clicklog {
+
+struct WriterStats {
+  std::atomic<std::uint64_t> submitted{0};
+  std::atomic<std::uint64_t> written{0};
+  std::atomic<std::uint64_t> dropped{0};       // queue full, or lost to a failing disk at exit
+  std::atomic<std::uint64_t> batches{0};       // committed transactions
+  std::atomic<std::uint64_t> write_errors{0};  // failed batch attempts (retried)
+  std::atomic<std::uint64_t> queue_depth{0};
+  std::atomic<std::uint64_t> batch_micros_total{0};
+  std::atomic<std::uint64_t> retention_deleted{0};
+};
+
+class SqliteWriter final : public ClickSink {
+ public:
+  // Opens (creating if needed) and migrates the database, then starts the writer thread.
+  // Throws DatabaseError when the database cannot be opened or is newer than this binary.
+  SqliteWriter(const config::Store& store, const config::Privacy& privacy, WriterStats& stats);
+  ~SqliteWriter() override;
+
+  bool submit(ClickEvent event, std::function<void(bool)> on_durable = {}) override;
+  // Stops taking events, writes everything queued, joins the thread. Idempotent.
+  void stop();
+
+ private:
+  struct Pending {
+    ClickEvent event;
+    std::function<void(bool)> on_durable;
+  };
+  void run();
+  bool write(std::deque<Pending>& batch);
+  void delete_expired();
+
+  config::Store store_;
+  config::Privacy privacy_;
+  WriterStats& stats_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point last_drop_log_{};
+  std::uint64_t drops_since_log_ = 0;
+  std::thread thread_;
+  struct Connection;
+  std::unique_ptr<Connection> conn_;
+};
+
+}  // namespace linktrack::clicklog

@@ -1,0 +1,290 @@
+#include "http/handler.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "http/append_query.hpp"
+#include "http/client_address.hpp"
+#include "http/cookies.hpp"
+#include "token/destination.hpp"
+
+namespace linktrack::http {
+
+const char* to_string(Route r) {
+  switch (r) {
+    case Route::click:
+      return "click";
+    case Route::open:
+      return "open";
+    case Route::app:
+      return "app";
+    case Route::well_known:
+      return "well_known";
+    case Route::favicon:
+      return "favicon";
+    case Route::robots:
+      return "robots";
+    case Route::healthz:
+      return "healthz";
+    case Route::https_redirect:
+      return "https_redirect";
+    case Route::other:
+      return "other";
+  }
+  return "other";
+}
+
+const char* to_string(Rejection r) {
+  switch (r) {
+    case Rejection::none:
+      return "none";
+    case Rejection::malformed:
+      return "malformed";
+    case Rejection::unknown_key:
+      return "unknown_key";
+    case Rejection::bad_tag:
+      return "bad_tag";
+    case Rejection::expired:
+      return "expired";
+    case Rejection::bad_destination:
+      return "bad_destination";
+  }
+  return "none";
+}
+
+namespace {
+
+// The 43-byte transparent GIF of every open pixel.
+const unsigned char kPixel[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80,
+                                0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
+                                0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
+                                0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+static_assert(sizeof kPixel == 43);
+
+constexpr const char* kRobots =
+    "User-agent: *\nAllow: /.well-known/\nAllow: /apple-app-site-association\nDisallow: /\n";
+
+Response text(unsigned status, std::string body, Route route = Route::other) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  r.route = route;
+  return r;
+}
+
+Response not_found_page() {
+  Response r;
+  r.status = 404;
+  r.content_type = "text/html; charset=utf-8";
+  r.body =
+      "<!doctype html><html><head><title>Link not found</title></head><body><h1>Link not "
+      "found</h1><p>This link is not valid. Please check the address.</p></body></html>\n";
+  r.no_store = true;
+  return r;
+}
+
+// A token that cannot be honoured: the domain's fallback, else a plain page. Never a Location
+// built from anything in the request.
+Response rejected(const config::Domain& d, Rejection why, Route route) {
+  Response r;
+  if (!d.fallback_url.empty()) {
+    r.status = 302;
+    r.location = d.fallback_url;
+    r.body = "Redirecting\n";
+    r.content_type = "text/plain; charset=utf-8";
+    r.no_store = true;
+  } else if (why == Rejection::expired) {
+    r = text(410, "This link has expired.\n");
+    r.no_store = true;
+  } else {
+    r = not_found_page();
+  }
+  r.route = route;
+  r.rejection = why;
+  return r;
+}
+
+Rejection rejection_of(token::DecodeStatus s) {
+  switch (s) {
+    case token::DecodeStatus::ok:
+      return Rejection::none;
+    case token::DecodeStatus::malformed:
+      return Rejection::malformed;
+    case token::DecodeStatus::unknown_key:
+      return Rejection::unknown_key;
+    case token::DecodeStatus::bad_tag:
+      return Rejection::bad_tag;
+    case token::DecodeStatus::expired:
+      return Rejection::expired;
+  }
+  return Rejection::malformed;
+}
+
+bool wants_json(std::string_view accept) {
+  return accept.find("application/json") != std::string_view::npos;
+}
+
+std::optional<std::string> bounded(std::string_view v, std::size_t max) {
+  if (v.empty()) return std::nullopt;
+  return std::string(v.substr(0, max));
+}
+
+clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
+                               const config::Domain& d, const token::Decoded& t,
+                               clicklog::EventKind kind, std::string destination) {
+  const auto& privacy = snap.config->privacy;
+  clicklog::ClickEvent e;
+  e.time_ms = req.now_ms;
+  e.kind = kind;
+  e.host = d.host;
+  e.campaign = t.fields.campaign;
+  e.template_id = t.fields.template_id;
+  e.message = t.fields.message;
+  e.recipient = t.fields.recipient;
+  e.link = t.fields.link;
+  e.destination = std::move(destination);
+  e.key_id = t.key_id;
+  if (privacy.ip != config::IpPrivacy::none) {
+    auto ip = client_address(req.peer, req.x_forwarded_for, req.cf_connecting_ip,
+                             snap.config->trusted_proxy_ranges);
+    if (privacy.ip == config::IpPrivacy::truncate) ip = net::truncate(ip, 24, 48);
+    e.client_ip = ip.to_string();
+  }
+  if (privacy.user_agent) e.user_agent = bounded(req.user_agent, 512);
+  e.referer = bounded(req.referer, 1024);
+  return e;
+}
+
+Response tracked(const RequestView& req, const Snapshot& snap, const config::Domain& d,
+                 token::TokenCodec& codec, std::string_view token, bool open_path) {
+  const Route route = open_path ? Route::open : Route::click;
+  auto t = codec.decode(token, d.host, req.now_ms / 1000);
+  if (t.status != token::DecodeStatus::ok) return rejected(d, rejection_of(t.status), route);
+  if ((t.fields.kind == token::Kind::open) != open_path)
+    return rejected(d, Rejection::malformed, route);  // a token used on the other path
+  const bool head = req.method == "HEAD";
+
+  if (open_path) {
+    Response r;
+    r.route = Route::open;
+    r.content_type = "image/gif";
+    r.body.assign(reinterpret_cast<const char*>(kPixel), sizeof kPixel);
+    r.no_store = true;
+    if (!head) r.event = event_for(req, snap, d, t, clicklog::EventKind::open, "");
+    return r;
+  }
+
+  // Checked again at redirect time: a key holder's mistake must not become an open redirect
+  // to a javascript: or header-splitting URL.
+  auto location = append_query(t.fields.url, d.append_query);
+  if (token::destination_problem(t.fields.url) || !location ||
+      token::destination_problem(*location))
+    return rejected(d, Rejection::bad_destination, route);
+
+  Response r;
+  r.set_cookies = attribution_cookies(d.cookies, t.fields, req.tls);
+  r.no_store = true;
+  if (wants_json(req.accept)) {
+    nlohmann::json j;
+    j["url"] = *location;
+    auto put = [&](const char* k, const std::optional<std::string>& v) {
+      j[k] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    put("campaign", t.fields.campaign);
+    put("template", t.fields.template_id);
+    put("message", t.fields.message);
+    put("link", t.fields.link);
+    r.status = 200;
+    r.route = Route::app;
+    r.content_type = "application/json";
+    r.body = j.dump() + "\n";
+    if (!head) r.event = event_for(req, snap, d, t, clicklog::EventKind::app, *location);
+    return r;
+  }
+  r.status = 302;
+  r.route = Route::click;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "Redirecting\n";
+  r.location = *location;
+  if (!head) r.event = event_for(req, snap, d, t, clicklog::EventKind::click, std::move(*location));
+  return r;
+}
+
+Response decide(const RequestView& req, const Snapshot& snap, token::TokenCodec& codec,
+                const config::Domain& d) {
+  const std::string_view path = req.target.substr(0, req.target.find('?'));
+  if (path == "/healthz") return text(200, "ok\n", Route::healthz);
+  if (path == "/.well-known/apple-app-site-association" || path == "/apple-app-site-association" ||
+      path == "/.well-known/assetlinks.json") {
+    const bool apple = path != "/.well-known/assetlinks.json";
+    const auto& configured = apple ? d.apple_app_site_association : d.assetlinks;
+    if (!configured) {
+      auto r = text(404, "Not configured.\n", Route::well_known);
+      return r;
+    }
+    Response r;
+    r.route = Route::well_known;
+    r.content_type = "application/json";
+    r.body = apple ? d.apple_app_site_association_body : d.assetlinks_body;
+    return r;
+  }
+  if (!req.tls && d.tls) {
+    Response r;
+    r.status = 308;
+    r.route = Route::https_redirect;
+    r.location = "https://" + normalize_host(req.host) + std::string(req.target);
+    // The target came from the client: refuse to echo control characters into a header.
+    if (token::destination_problem(r.location)) return not_found_page();
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "Use https\n";
+    return r;
+  }
+  if (path == "/favicon.ico") {
+    Response r;
+    r.route = Route::favicon;
+    r.content_type = "image/x-icon";
+    r.body = snap.favicon;
+    r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+    return r;
+  }
+  if (path == "/robots.txt") return text(200, kRobots, Route::robots);
+  if (path.starts_with("/c/") || path.starts_with("/o/"))
+    return tracked(req, snap, d, codec, path.substr(3), path[1] == 'o');
+  return not_found_page();
+}
+
+}  // namespace
+
+std::string normalize_host(std::string_view h) {
+  if (!h.empty() && h.front() == '[') {
+    auto close = h.find(']');
+    h = h.substr(1, close == std::string_view::npos ? h.size() - 1 : close - 1);
+  } else if (auto colon = h.rfind(':'); colon != std::string_view::npos) {
+    h = h.substr(0, colon);
+  }
+  if (!h.empty() && h.back() == '.') h.remove_suffix(1);  // "links.example.com." is the same host
+  std::string out(h);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec& codec) {
+  const config::Domain* d = snap.domain_for(normalize_host(req.host));
+  if (!d) return text(421, "This server does not serve that host.\n");
+  Response r;
+  if (req.method != "GET" && req.method != "HEAD") {
+    r = text(405, "Only GET and HEAD.\n");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+  } else {
+    r = decide(req, snap, codec, *d);
+  }
+  r.head_only = req.method == "HEAD";
+  if (req.tls && d->hsts) {
+    std::string v = "max-age=" + std::to_string(d->hsts->max_age_seconds);
+    if (d->hsts->include_subdomains) v += "; includeSubDomains";
+    r.headers.emplace_back("Strict-Transport-Security", std::move(v));
+  }
+  return r;
+}
+
+}  // namespace linktrack::http

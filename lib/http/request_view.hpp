@@ -1,0 +1,25 @@
+// What the decision for a request needs to know, free of any HTTP library type.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "net/cidr.hpp"
+
+namespace linktrack::http {
+
+struct RequestView {
+  std::string_view method;  // "GET", "HEAD", …
+  std::string_view target;  // path and query as sent
+  std::string_view host;    // Host header as sent (may carry a port)
+  std::string_view accept;
+  std::string_view user_agent;
+  std::string_view referer;
+  std::string_view x_forwarded_for;
+  std::string_view cf_connecting_ip;
+  net::IpAddress peer;
+  bool tls = false;
+  std::int64_t now_ms = 0;  // Unix milliseconds
+};
+
+}  // namespace linktrack::http

@@ -1,0 +1,37 @@
+#include "http/snapshot.hpp"
+
+#include "token/link_minter.hpp"
+
+namespace linktrack::http {
+namespace {
+
+// A 1x1 transparent ICO, for CDN health checks that ask for /favicon.ico.
+const unsigned char kBuiltinIcon[] = {
+    0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x20, 0x00,
+    0x30, 0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00, 0x28, 0x00, 0x00, 0x00, 0x01, 0x00,
+    0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+
+}  // namespace
+
+std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Config> config) {
+  auto s = std::make_shared<Snapshot>();
+  s->config = config;
+  s->keyring = token::keyring_from(*config);
+  for (const auto& d : config->domains) {
+    s->hosts.emplace(d.host, &d);
+    for (const auto& a : d.aliases) s->hosts.emplace(a, &d);
+  }
+  s->favicon = config->favicon
+                   ? config->favicon_body
+                   : std::string(reinterpret_cast<const char*>(kBuiltinIcon), sizeof kBuiltinIcon);
+  return s;
+}
+
+const config::Domain* Snapshot::domain_for(std::string_view host) const {
+  auto it = hosts.find(std::string(host));
+  return it == hosts.end() ? nullptr : it->second;
+}
+
+}  // namespace linktrack::http

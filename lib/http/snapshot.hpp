@@ -1,0 +1,23 @@
+// One immutable view of the configuration, shared by every request until a reload swaps it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "config/config.hpp"
+#include "token/keyring.hpp"
+
+namespace linktrack::http {
+
+struct Snapshot {
+  std::shared_ptr<const config::Config> config;
+  std::shared_ptr<const token::Keyring> keyring;
+  std::unordered_map<std::string, const config::Domain*> hosts;  // hosts and aliases
+  std::string favicon;                                           // bytes of the icon served
+
+  static std::shared_ptr<const Snapshot> build(std::shared_ptr<const config::Config> config);
+  const config::Domain* domain_for(std::string_view host) const;
+};
+
+}  // namespace linktrack::http

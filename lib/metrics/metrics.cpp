@@ -1,0 +1,88 @@
+#include "metrics/metrics.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace linktrack::metrics {
+
+void Metrics::count_status(http::Route route, unsigned status) {
+  auto it = std::find(kStatuses.begin(), kStatuses.end() - 1, status);
+  requests[static_cast<std::size_t>(route)][static_cast<std::size_t>(it - kStatuses.begin())]
+      .fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::count(const http::Response& r) {
+  count_status(r.route, r.status);
+  if (r.rejection != http::Rejection::none)
+    rejected_tokens[static_cast<std::size_t>(r.rejection)].fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string render(const Metrics& m, const clicklog::WriterStats& w) {
+  std::ostringstream o;
+  auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
+  o << "# HELP linktrack_requests_total HTTP requests answered, by route and status.\n"
+       "# TYPE linktrack_requests_total counter\n";
+  for (std::size_t r = 0; r < kRoutes; ++r)
+    for (std::size_t s = 0; s < kStatuses.size(); ++s) {
+      auto v = load(m.requests[r][s]);
+      if (!v) continue;
+      o << "linktrack_requests_total{route=\"" << http::to_string(static_cast<http::Route>(r))
+        << "\",status=\"" << (kStatuses[s] ? std::to_string(kStatuses[s]) : "other") << "\"} " << v
+        << "\n";
+    }
+  o << "# HELP linktrack_rejected_tokens_total Tokens refused, by reason.\n"
+       "# TYPE linktrack_rejected_tokens_total counter\n";
+  for (std::size_t i = 1; i < kRejections; ++i)
+    o << "linktrack_rejected_tokens_total{reason=\""
+      << http::to_string(static_cast<http::Rejection>(i)) << "\"} " << load(m.rejected_tokens[i])
+      << "\n";
+  auto counter = [&](const char* name, const char* help, std::uint64_t v) {
+    o << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n"
+      << name << " " << v << "\n";
+  };
+  auto gauge = [&](const char* name, const char* help, std::int64_t v) {
+    o << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n"
+      << name << " " << v << "\n";
+  };
+  std::uint64_t clicks = 0, opens = 0, apps = 0;
+  for (std::size_t s = 0; s < kStatuses.size(); ++s) {
+    if (kStatuses[s] == 302)
+      clicks = load(m.requests[static_cast<std::size_t>(http::Route::click)][s]);
+    if (kStatuses[s] == 200) {
+      opens = load(m.requests[static_cast<std::size_t>(http::Route::open)][s]);
+      apps = load(m.requests[static_cast<std::size_t>(http::Route::app)][s]);
+    }
+  }
+  counter("linktrack_clicks_total", "Clicks redirected to their destination.", clicks);
+  counter("linktrack_opens_total", "Open pixels served.", opens);
+  counter("linktrack_app_resolutions_total", "App-link resolutions answered with JSON.", apps);
+  counter("linktrack_tls_handshakes_total", "TLS handshakes completed.", load(m.tls_handshakes));
+  counter("linktrack_tls_handshake_failures_total", "TLS handshakes that failed.",
+          load(m.tls_handshake_failures));
+  counter("linktrack_connections_accepted_total", "Connections accepted.",
+          load(m.connections_accepted));
+  counter("linktrack_connections_refused_total",
+          "Connections closed at once: over max_connections or connections_per_client.",
+          load(m.connections_refused));
+  gauge("linktrack_connections_open", "Connections open now.", load(m.connections_open));
+  counter("linktrack_reloads_total", "Successful config reloads.", load(m.reloads));
+  counter("linktrack_reload_failures_total", "Reloads refused because the new config was invalid.",
+          load(m.reload_failures));
+  gauge("linktrack_click_queue_depth", "Events waiting for the click log writer.",
+        static_cast<std::int64_t>(load(w.queue_depth)));
+  counter("linktrack_click_events_written_total", "Events committed to the click log.",
+          load(w.written));
+  counter("linktrack_click_events_dropped_total",
+          "Events lost: queue full, or not writable before exit.", load(w.dropped));
+  counter("linktrack_click_write_batches_total", "Click log transactions committed.",
+          load(w.batches));
+  counter("linktrack_click_write_errors_total", "Click log batch attempts that failed (retried).",
+          load(w.write_errors));
+  o << "# HELP linktrack_click_write_batch_seconds_total Time spent committing batches.\n"
+       "# TYPE linktrack_click_write_batch_seconds_total counter\n"
+       "linktrack_click_write_batch_seconds_total "
+    << static_cast<double>(load(w.batch_micros_total)) / 1e6 << "\n";
+  return o.str();
+}
+
+}  // namespace linktrack::metrics

@@ -1,0 +1,36 @@
+// Every counter the server exposes, declared in one place, rendered as Prometheus text.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "clicklog/sqlite_writer.hpp"
+#include "http/response.hpp"
+
+namespace linktrack::metrics {
+
+inline constexpr std::array<unsigned, 14> kStatuses = {200, 204, 302, 308, 400, 404, 405,
+                                                       410, 413, 421, 431, 500, 503, 0};
+inline constexpr std::size_t kRoutes = 9;
+inline constexpr std::size_t kRejections = 6;
+
+struct Metrics {
+  std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRoutes> requests{};
+  std::array<std::atomic<std::uint64_t>, kRejections> rejected_tokens{};
+  std::atomic<std::uint64_t> tls_handshakes{0};
+  std::atomic<std::uint64_t> tls_handshake_failures{0};
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::uint64_t> connections_refused{0};  // over max_connections or per client
+  std::atomic<std::int64_t> connections_open{0};
+  std::atomic<std::uint64_t> reloads{0};
+  std::atomic<std::uint64_t> reload_failures{0};
+
+  void count(const http::Response& r);
+  void count_status(http::Route route, unsigned status);
+};
+
+std::string render(const Metrics& m, const clicklog::WriterStats& w);
+
+}  // namespace linktrack::metrics

@@ -1,0 +1,78 @@
+// What every connection shares: the current config snapshot and certificates (swapped on
+// reload), the click sink, metrics and connection limits.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "clicklog/sink.hpp"
+#include "clicklog/sqlite_writer.hpp"
+#include "http/snapshot.hpp"
+#include "metrics/metrics.hpp"
+#include "tls_registry.hpp"
+#include "token/codec.hpp"
+
+namespace linktrack::server {
+
+struct State {
+  std::shared_ptr<const http::Snapshot> snapshot;
+  std::shared_ptr<TlsRegistry> tls;  // null when no domain has TLS
+};
+
+class Runtime {
+ public:
+  Runtime(std::shared_ptr<const State> initial, clicklog::ClickSink& sink,
+          clicklog::WriterStats& writer_stats)
+      : state_(std::move(initial)), sink_(sink), writer_stats_(writer_stats) {}
+
+  std::shared_ptr<const State> state() const {
+    std::lock_guard lock(mutex_);
+    return state_;
+  }
+  void replace(std::shared_ptr<const State> next) {
+    std::lock_guard lock(mutex_);
+    state_ = std::move(next);
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+
+  // This thread's snapshot and a token codec over its keys, refreshed after a reload. Each
+  // I/O thread runs one io_context, so a thread-local cache needs no lock on the hot path.
+  struct ThreadView {
+    std::uint64_t generation = ~std::uint64_t{0};
+    std::shared_ptr<const State> state;
+    std::unique_ptr<token::TokenCodec> codec;
+  };
+  ThreadView& thread_view() {
+    thread_local ThreadView view;
+    auto g = generation_.load(std::memory_order_acquire);
+    if (view.generation != g) {
+      view.state = state();
+      view.codec = std::make_unique<token::TokenCodec>(view.state->snapshot->keyring);
+      view.generation = g;
+    }
+    return view;
+  }
+
+  // Connection admission: false when over max_connections or the per-client limit.
+  bool admit(const std::string& client);
+  void release(const std::string& client);
+
+  clicklog::ClickSink& sink() { return sink_; }
+  metrics::Metrics& metrics() { return metrics_; }
+  const clicklog::WriterStats& writer_stats() const { return writer_stats_; }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const State> state_;
+  std::atomic<std::uint64_t> generation_{0};
+  clicklog::ClickSink& sink_;
+  clicklog::WriterStats& writer_stats_;
+  metrics::Metrics metrics_;
+  std::mutex clients_mutex_;
+  std::unordered_map<std::string, std::int64_t> per_client_;
+};
+
+}  // namespace linktrack::server

@@ -1,0 +1,209 @@
+// One HTTP connection, plain or TLS: read a request with limits and deadlines, ask the pure
+// handler what to answer, hand the event to the click log, write the response. The shape is
+// Beast's: a shared_from_this object with do_x / on_x pairs and a deadline before each step.
+#pragma once
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "http/handler.hpp"
+#include "http_date.hpp"
+#include "runtime.hpp"
+
+namespace linktrack::server {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace asio = boost::asio;
+
+// Answers a request that is not for a tracking domain (the admin listener's).
+using AdminHandler =
+    std::function<http::Response(std::string_view method, std::string_view target)>;
+
+template <class Derived>
+class Session {
+ public:
+  Session(Runtime& rt, net::IpAddress peer, bool tls, AdminHandler admin)
+      : rt_(rt), peer_(peer), peer_text_(peer.to_string()), tls_(tls), admin_(std::move(admin)) {}
+  ~Session() { rt_.release(peer_text_); }
+
+ protected:
+  Derived& self() { return static_cast<Derived&>(*this); }
+  const config::Limits& limits() { return rt_.thread_view().state->snapshot->config->limits; }
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(self().stream()); }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits().header_bytes));
+    parser_->body_limit(static_cast<std::uint64_t>(limits().body_bytes));
+    // The first request must arrive within the header timeout; later ones within the idle one.
+    tcp().expires_after(std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms
+                                                            : limits().header_timeout_ms));
+    bhttp::async_read(self().stream(), buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_read, self().shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream) return self().do_close();
+    if (ec == bhttp::error::header_limit) return send_error(431, "Request header too large.\n");
+    if (ec == bhttp::error::body_limit) return send_error(413, "Request body too large.\n");
+    if (ec == bhttp::error::bad_target || ec == bhttp::error::bad_method ||
+        ec == bhttp::error::bad_field || ec == bhttp::error::bad_value ||
+        ec == bhttp::error::bad_version || ec == bhttp::error::bad_line_ending)
+      return send_error(400, "Bad request.\n");
+    if (ec) return;  // timeout or reset: the connection just goes
+    ++requests_;
+    const auto& req = parser_->get();
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    http::Response decision;
+    if (admin_) {
+      decision = admin_(req.method_string(), req.target());
+    } else {
+      auto& view = rt_.thread_view();
+      http::RequestView v;
+      v.method = req.method_string();
+      v.target = req.target();
+      v.host = field(req, bhttp::field::host);
+      v.accept = field(req, bhttp::field::accept);
+      v.user_agent = field(req, bhttp::field::user_agent);
+      v.referer = field(req, bhttp::field::referer);
+      v.x_forwarded_for = field(req, "X-Forwarded-For");
+      v.cf_connecting_ip = field(req, "CF-Connecting-IP");
+      v.peer = peer_;
+      v.tls = tls_;
+      v.now_ms = now;
+      decision = http::handle(v, *view.state->snapshot, *view.codec);
+    }
+    rt_.metrics().count(decision);
+    keep_alive_ = req.keep_alive();
+    build(decision, req.version());
+    if (decision.event) {
+      const bool sync =
+          rt_.thread_view().state->snapshot->config->store.durability == config::Durability::sync;
+      if (sync) {
+        // Group commit: answer once the event's batch is on disk (or it was dropped).
+        auto executor = tcp().get_executor();
+        rt_.sink().submit(std::move(*decision.event),
+                          [self = self().shared_from_this(), executor](bool) {
+                            asio::post(executor, [self] { self->do_write(); });
+                          });
+        return;
+      }
+      rt_.sink().submit(std::move(*decision.event));
+    }
+    do_write();
+  }
+
+  static std::string_view field(const bhttp::request<bhttp::string_body>& req, auto name) {
+    auto it = req.find(name);
+    return it == req.end() ? std::string_view{} : std::string_view(it->value());
+  }
+
+  void build(const http::Response& d, unsigned version) {
+    res_ = {};
+    res_.version(version);
+    res_.result(d.status);
+    res_.set(bhttp::field::date, http_date());
+    if (!d.content_type.empty()) res_.set(bhttp::field::content_type, d.content_type);
+    if (!d.location.empty()) res_.set(bhttp::field::location, d.location);
+    if (d.no_store) res_.set(bhttp::field::cache_control, "no-store");
+    for (const auto& c : d.set_cookies) res_.insert(bhttp::field::set_cookie, c);
+    for (const auto& [name, value] : d.headers) res_.insert(name, value);
+    res_.keep_alive(keep_alive_);
+    res_.body() = d.head_only ? std::string() : d.body;
+    res_.content_length(d.body.size());  // HEAD: the length GET would have
+  }
+
+  void send_error(unsigned status, const char* text) {
+    http::Response d;
+    d.status = status;
+    d.content_type = "text/plain; charset=utf-8";
+    d.body = text;
+    rt_.metrics().count(d);
+    keep_alive_ = false;
+    build(d, 11);
+    do_write();
+  }
+
+  void do_write() {
+    tcp().expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
+    bhttp::async_write(self().stream(), res_,
+                       beast::bind_front_handler(&Session::on_write, self().shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (!keep_alive_) return self().do_close();
+    do_read();
+  }
+
+  Runtime& rt_;
+  net::IpAddress peer_;
+  std::string peer_text_;
+  bool tls_;
+  AdminHandler admin_;
+  beast::flat_buffer buffer_{8192};
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> res_;
+  bool keep_alive_ = false;
+  std::uint64_t requests_ = 0;
+};
+
+class PlainSession : public Session<PlainSession>,
+                     public std::enable_shared_from_this<PlainSession> {
+ public:
+  PlainSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer, AdminHandler admin)
+      : Session(rt, peer, false, std::move(admin)), stream_(std::move(socket)) {}
+  void run() { do_read(); }
+  beast::tcp_stream& stream() { return stream_; }
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  }
+
+ private:
+  beast::tcp_stream stream_;
+};
+
+class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
+ public:
+  TlsSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer,
+             std::shared_ptr<TlsRegistry> registry)
+      : Session(rt, peer, true, {}),
+        registry_(std::move(registry)),
+        stream_(std::move(socket), registry_->front()) {}
+  void run() {
+    tcp().expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
+    stream_.async_handshake(
+        asio::ssl::stream_base::server,
+        beast::bind_front_handler(&TlsSession::on_handshake, shared_from_this()));
+  }
+  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  void do_close() {
+    tcp().expires_after(std::chrono::seconds(2));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+  }
+
+ private:
+  void on_handshake(beast::error_code ec) {
+    if (ec) {
+      rt_.metrics().tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    rt_.metrics().tls_handshakes.fetch_add(1, std::memory_order_relaxed);
+    do_read();
+  }
+  std::shared_ptr<TlsRegistry> registry_;  // keeps this connection's certificates alive
+  beast::ssl_stream<beast::tcp_stream> stream_;
+};
+
+}  // namespace linktrack::server

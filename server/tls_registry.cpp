@@ -1,0 +1,102 @@
+#include "tls_registry.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <stdexcept>
+
+#include "http/handler.hpp"
+
+namespace linktrack::server {
+namespace ssl = boost::asio::ssl;
+namespace {
+
+// Mozilla's "intermediate" TLS 1.2 suites; TLS 1.3 keeps OpenSSL's defaults, all of which are in
+// it.
+constexpr const char* kCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+constexpr unsigned char kSessionContext[] = "linktrack";
+
+std::unique_ptr<ssl::context> base_context() {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+  SSL_CTX_set_cipher_list(native, kCiphers);
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_SERVER);
+  SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);
+  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);  // idle connections hold no TLS buffers
+  return ctx;
+}
+
+std::vector<std::string> dns_names(SSL_CTX* ctx) {
+  std::vector<std::string> names;
+  X509* cert = SSL_CTX_get0_certificate(ctx);
+  if (!cert) return names;
+  auto* sans =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+    const GENERAL_NAME* n = sk_GENERAL_NAME_value(sans, i);
+    if (n->type != GEN_DNS) continue;
+    const auto* s = ASN1_STRING_get0_data(n->d.dNSName);
+    names.push_back(http::normalize_host(
+        std::string_view(reinterpret_cast<const char*>(s), ASN1_STRING_length(n->d.dNSName))));
+  }
+  GENERAL_NAMES_free(sans);
+  return names;
+}
+
+}  // namespace
+
+std::unique_ptr<ssl::context> TlsRegistry::load(const config::TlsFiles& files) {
+  auto ctx = base_context();
+  boost::system::error_code ec;
+  ctx->use_certificate_chain_file(files.cert, ec);
+  if (ec) throw std::runtime_error("cannot load certificate " + files.cert + ": " + ec.message());
+  ctx->use_private_key_file(files.key, ssl::context::pem, ec);
+  if (ec) throw std::runtime_error("cannot load key " + files.key + ": " + ec.message());
+  return ctx;
+}
+
+TlsRegistry::TlsRegistry(const config::Config& c, metrics::Metrics&) {
+  for (const auto& d : c.domains) {
+    if (!d.tls) continue;
+    auto& ctx = contexts_.emplace_back(load(*d.tls));
+    exact_.emplace(d.host, ctx.get());
+    for (const auto& a : d.aliases) exact_.emplace(a, ctx.get());
+    for (const auto& name : dns_names(ctx->native_handle())) {
+      if (name.starts_with("*.")) wildcard_.emplace(name.substr(2), ctx.get());
+    }
+  }
+  if (c.default_certificate) {
+    default_ = contexts_.emplace_back(load(*c.default_certificate)).get();
+  }
+  front_ = base_context();
+  SSL_CTX_set_tlsext_servername_callback(front_->native_handle(), &TlsRegistry::on_server_name);
+  SSL_CTX_set_tlsext_servername_arg(front_->native_handle(), this);
+}
+
+ssl::context* TlsRegistry::find(const std::string& name) {
+  if (auto it = exact_.find(name); it != exact_.end()) return it->second;
+  if (auto dot = name.find('.'); dot != std::string::npos) {
+    if (auto it = wildcard_.find(name.substr(dot + 1)); it != wildcard_.end()) return it->second;
+  }
+  return default_;
+}
+
+int TlsRegistry::on_server_name(SSL* ssl, int* alert, void* self) {
+  auto* registry = static_cast<TlsRegistry*>(self);
+  const char* sent = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  ssl::context* ctx = sent ? registry->find(http::normalize_host(sent)) : registry->default_;
+  if (!ctx) {
+    *alert = SSL_AD_UNRECOGNIZED_NAME;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+  }
+  SSL_set_SSL_CTX(ssl, ctx->native_handle());
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace linktrack::server

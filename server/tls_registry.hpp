@@ -1,0 +1,37 @@
+// Certificates by server name, and the SNI callback that picks one per handshake.
+#pragma once
+
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.hpp"
+#include "metrics/metrics.hpp"
+
+namespace linktrack::server {
+
+class TlsRegistry {
+ public:
+  // Loads every domain's certificate; throws std::runtime_error naming the file on failure.
+  TlsRegistry(const config::Config& c, metrics::Metrics& m);
+  bool empty() const { return contexts_.empty(); }
+  // The context every TLS connection starts with; the SNI callback swaps in the right one.
+  boost::asio::ssl::context& front() { return *front_; }
+  // The context for a server name: exact hosts and aliases, then certificate wildcards.
+  boost::asio::ssl::context* find(const std::string& name);
+
+ private:
+  static int on_server_name(SSL* ssl, int* alert, void* self);
+  std::unique_ptr<boost::asio::ssl::context> load(const config::TlsFiles& files);
+
+  std::vector<std::unique_ptr<boost::asio::ssl::context>> contexts_;
+  std::unordered_map<std::string, boost::asio::ssl::context*> exact_;
+  std::unordered_map<std::string, boost::asio::ssl::context*>
+      wildcard_;  // "example.com" for *.example.com
+  boost::asio::ssl::context* default_ = nullptr;
+  std::unique_ptr<boost::asio::ssl::context> front_;
+};
+
+}  // namespace linktrack::server
