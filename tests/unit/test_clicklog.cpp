@@ -1,0 +1,141 @@
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "clicklog/database.hpp"
+#include "clicklog/migrations.hpp"
+#include "clicklog/sqlite_writer.hpp"
+#include "test_helpers.hpp"
+
+using namespace linktrack;
+
+namespace {
+
+clicklog::ClickEvent event(int i) {
+  clicklog::ClickEvent e;
+  e.time_ms = 1790000000000 + i;
+  e.host = "links.example.com";
+  e.campaign = "c" + std::to_string(i % 3);
+  e.recipient = std::to_string(i);
+  e.destination = "https://example.com/" + std::to_string(i);
+  e.key_id = 1;
+  return e;
+}
+
+std::int64_t count_rows(const std::string& path) {
+  clicklog::Database db(path, clicklog::Database::Mode::read_only);
+  clicklog::Statement s(db, "SELECT count(*) FROM events");
+  s.step();
+  return s.int64(0);
+}
+
+}  // namespace
+
+TEST_CASE("migrations run from an empty file and are idempotent") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  CHECK(clicklog::schema_version(db) == 0);
+  CHECK(clicklog::migrate(db) == static_cast<int>(clicklog::embedded_migrations().size()));
+  CHECK(clicklog::schema_version(db) == clicklog::latest_schema_version());
+  CHECK(clicklog::migrate(db) == 0);
+}
+
+TEST_CASE("migrations run from every earlier version") {
+  const auto& all = clicklog::embedded_migrations();
+  for (std::size_t start = 0; start < all.size(); ++start) {
+    test::TempDir dir;
+    clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+    for (std::size_t i = 0; i < start; ++i) {
+      db.exec(all[i].sql);
+      db.exec("PRAGMA user_version = " + std::to_string(all[i].version));
+    }
+    CHECK(clicklog::migrate(db) == static_cast<int>(all.size() - start));
+    CHECK(clicklog::schema_version(db) == clicklog::latest_schema_version());
+  }
+}
+
+TEST_CASE("a database newer than the binary is refused") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  db.exec("PRAGMA user_version = 999");
+  CHECK_THROWS_WITH(clicklog::migrate(db), Catch::Contains("newer than this linktrack knows"));
+}
+
+TEST_CASE("N events in, N rows out, in batches") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.batch_max = 100;
+  store.batch_interval_ms = 5;
+  clicklog::WriterStats stats;
+  {
+    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+    for (int i = 0; i < 1000; ++i) CHECK(writer.submit(event(i)));
+    writer.stop();
+  }
+  CHECK(count_rows(store.path) == 1000);
+  CHECK(stats.written == 1000);
+  CHECK(stats.dropped == 0);
+  CHECK(stats.batches >= 10);   // at most batch_max a transaction
+  CHECK(stats.batches < 1000);  // and really batched
+}
+
+TEST_CASE("a full queue drops and counts, and the redirect path never waits") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.queue_capacity = 10;
+  store.batch_max = 10;
+  store.batch_interval_ms = 60000;
+  clicklog::WriterStats stats;
+  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  // Hold the write lock from another connection so the writer cannot drain.
+  clicklog::Database blocker(store.path, clicklog::Database::Mode::read_write);
+  blocker.exec("BEGIN IMMEDIATE");
+  int accepted = 0;
+  for (int i = 0; i < 100; ++i) accepted += writer.submit(event(i));
+  CHECK(accepted >= 10);
+  CHECK(accepted <= 20);  // the writer may hold one batch of 10 besides the queue
+  CHECK(stats.dropped == static_cast<std::uint64_t>(100 - accepted));
+  blocker.exec("COMMIT");
+  writer.stop();
+  CHECK(count_rows(store.path) == accepted);
+}
+
+TEST_CASE("sync durability reports each event once it is committed") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.durability = config::Durability::sync;
+  clicklog::WriterStats stats;
+  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  std::atomic<int> durable{0};
+  for (int i = 0; i < 50; ++i)
+    writer.submit(event(i), [&](bool ok) {
+      if (ok) ++durable;
+    });
+  for (int i = 0; i < 200 && durable < 50; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(durable == 50);
+  CHECK(count_rows(store.path) == 50);
+}
+
+TEST_CASE("retention deletes old events off the request path") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  config::Privacy privacy;
+  privacy.retention_days = 30;
+  {
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
+    clicklog::migrate(db);
+    db.exec("INSERT INTO events (time_ms, kind, host, key_id) VALUES (1000, 'click', 'h', 1)");
+    db.exec("INSERT INTO events (time_ms, kind, host, key_id) VALUES (strftime('%s','now')*1000, 'click', 'h', 1)");
+  }
+  clicklog::WriterStats stats;
+  clicklog::SqliteWriter writer(store, privacy, stats);
+  for (int i = 0; i < 100 && stats.retention_deleted == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  writer.stop();
+  CHECK(stats.retention_deleted == 1);
+  CHECK(count_rows(store.path) == 1);
+}
