@@ -13,6 +13,8 @@ void Metrics::count_status(http::Route route, unsigned status) {
 
 void Metrics::count(const http::Response& r) {
   count_status(r.route, r.status);
+  if (r.event)
+    events[static_cast<std::size_t>(r.event->kind)].fetch_add(1, std::memory_order_relaxed);
   if (r.rejection != http::Rejection::none)
     rejected_tokens[static_cast<std::size_t>(r.rejection)].fetch_add(1, std::memory_order_relaxed);
 }
@@ -44,18 +46,13 @@ std::string render(const Metrics& m, const clicklog::WriterStats& w) {
     o << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n"
       << name << " " << v << "\n";
   };
-  std::uint64_t clicks = 0, opens = 0, apps = 0;
-  for (std::size_t s = 0; s < kStatuses.size(); ++s) {
-    if (kStatuses[s] == 302)
-      clicks = load(m.requests[static_cast<std::size_t>(http::Route::click)][s]);
-    if (kStatuses[s] == 200) {
-      opens = load(m.requests[static_cast<std::size_t>(http::Route::open)][s]);
-      apps = load(m.requests[static_cast<std::size_t>(http::Route::app)][s]);
-    }
-  }
-  counter("linktrack_clicks_total", "Clicks redirected to their destination.", clicks);
-  counter("linktrack_opens_total", "Open pixels served.", opens);
-  counter("linktrack_app_resolutions_total", "App-link resolutions answered with JSON.", apps);
+  auto events = [&](clicklog::EventKind k) { return load(m.events[static_cast<std::size_t>(k)]); };
+  counter("linktrack_clicks_total", "Clicks redirected and handed to the click log.",
+          events(clicklog::EventKind::click));
+  counter("linktrack_opens_total", "Opens handed to the click log.",
+          events(clicklog::EventKind::open));
+  counter("linktrack_app_resolutions_total", "App-link resolutions handed to the click log.",
+          events(clicklog::EventKind::app));
   counter("linktrack_tls_handshakes_total", "TLS handshakes completed.", load(m.tls_handshakes));
   counter("linktrack_tls_handshake_failures_total", "TLS handshakes that failed.",
           load(m.tls_handshake_failures));

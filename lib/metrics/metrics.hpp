@@ -19,6 +19,7 @@ inline constexpr std::size_t kRejections = 6;
 struct Metrics {
   std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRoutes> requests{};
   std::array<std::atomic<std::uint64_t>, kRejections> rejected_tokens{};
+  std::array<std::atomic<std::uint64_t>, 3> events{};  // by clicklog::EventKind
   std::atomic<std::uint64_t> tls_handshakes{0};
   std::atomic<std::uint64_t> tls_handshake_failures{0};
   std::atomic<std::uint64_t> connections_accepted{0};

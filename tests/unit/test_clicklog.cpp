@@ -114,7 +114,8 @@ TEST_CASE("sync durability reports each event once it is committed") {
     writer.submit(event(i), [&](bool ok) {
       if (ok) ++durable;
     });
-  for (int i = 0; i < 200 && durable < 50; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && durable < 50; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(durable == 50);
   CHECK(count_rows(store.path) == 50);
 }
@@ -129,7 +130,9 @@ TEST_CASE("retention deletes old events off the request path") {
     clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
     clicklog::migrate(db);
     db.exec("INSERT INTO events (time_ms, kind, host, key_id) VALUES (1000, 'click', 'h', 1)");
-    db.exec("INSERT INTO events (time_ms, kind, host, key_id) VALUES (strftime('%s','now')*1000, 'click', 'h', 1)");
+    db.exec(
+        "INSERT INTO events (time_ms, kind, host, key_id) VALUES (strftime('%s','now')*1000, "
+        "'click', 'h', 1)");
   }
   clicklog::WriterStats stats;
   clicklog::SqliteWriter writer(store, privacy, stats);

@@ -92,7 +92,8 @@ TEST_CASE("a click: 302 to the destination with append_query merged, cookies, no
   CHECK(r.event->client_ip == "203.0.113.9");
   CHECK(r.event->time_ms == kNowMs);
   bool hsts = false;
-  for (auto& [n, v] : r.headers) hsts |= n == "Strict-Transport-Security" && v == "max-age=86400; includeSubDomains";
+  for (auto& [n, v] : r.headers)
+    hsts |= n == "Strict-Transport-Security" && v == "max-age=86400; includeSubDomains";
   CHECK(hsts);
 }
 
