@@ -1,0 +1,38 @@
+// Click statistics read from the click log with a read-only connection.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clicklog/database.hpp"
+
+namespace linktrack::clicklog {
+
+enum class GroupBy { none, link, day, campaign };
+
+struct StatsQuery {
+  std::optional<std::string> campaign;
+  std::optional<std::string> host;
+  std::optional<std::int64_t> since_ms;  // events at or after this time
+  GroupBy by = GroupBy::none;
+};
+
+struct StatsRow {
+  std::string group;        // the link, day (YYYY-MM-DD, UTC) or campaign; "total" without grouping
+  std::int64_t clicks = 0;  // redirects and app resolutions
+  std::int64_t unique_clicks = 0;  // distinct recipients; distinct IP + user agent without one
+  std::int64_t opens = 0;
+  std::int64_t unique_opens = 0;
+  std::optional<double> click_to_open;  // unique clicks / unique opens
+};
+
+std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q);
+
+enum class StatsFormat { table, json, csv };
+std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFormat format);
+
+// Deletes every event of one recipient; returns how many.
+std::int64_t forget_recipient(Database& db, const std::string& recipient);
+
+}  // namespace linktrack::clicklog

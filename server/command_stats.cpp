@@ -1,0 +1,93 @@
+#include <chrono>
+#include <iostream>
+
+#include "clicklog/stats.hpp"
+#include "commands.hpp"
+#include "config_option.hpp"
+#include "util/duration.hpp"
+
+namespace linktrack::cli {
+namespace {
+
+struct StatsArgs {
+  std::string config_path, since, by = "none", format = "table";
+  std::optional<std::string> campaign, host;
+};
+
+int stats(const StatsArgs& a) {
+  auto config = load_or_report(a.config_path);
+  if (!config) return 1;
+  clicklog::StatsQuery q;
+  q.campaign = a.campaign;
+  q.host = a.host;
+  if (!a.since.empty()) {
+    auto seconds = util::parse_duration_seconds(a.since);
+    if (!seconds) {
+      std::cerr << "error: --since wants a duration such as 7d, 12h or seconds\n";
+      return 1;
+    }
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    q.since_ms = now - *seconds * 1000;
+  }
+  q.by = a.by == "link"       ? clicklog::GroupBy::link
+         : a.by == "day"      ? clicklog::GroupBy::day
+         : a.by == "campaign" ? clicklog::GroupBy::campaign
+                              : clicklog::GroupBy::none;
+  auto format = a.format == "json"  ? clicklog::StatsFormat::json
+                : a.format == "csv" ? clicklog::StatsFormat::csv
+                                    : clicklog::StatsFormat::table;
+  try {
+    // Its own read-only connection: readers never block the server's writer under WAL.
+    clicklog::Database db(config->store.path, clicklog::Database::Mode::read_only);
+    std::cout << clicklog::format_stats(clicklog::query_stats(db, q), q.by, format);
+    return 0;
+  } catch (const clicklog::DatabaseError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+void add_stats(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<StatsArgs>();
+  auto* cmd = app.add_subcommand("stats", "Clicks, unique clicks, opens and click-to-open rate");
+  add_config_option(*cmd, a->config_path);
+  cmd->add_option("--campaign", a->campaign, "Only this campaign");
+  cmd->add_option("--host", a->host, "Only this tracking domain");
+  cmd->add_option("--since", a->since, "Only the last DURATION (7d, 12h, …)");
+  cmd->add_option("--by", a->by, "Group by link, day or campaign")
+      ->check(CLI::IsMember({"none", "link", "day", "campaign"}));
+  cmd->add_option("--format", a->format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  cmd->callback([a, &exit_code] { exit_code = stats(*a); });
+}
+
+void add_forget(CLI::App& app, int& exit_code) {
+  auto path = std::make_shared<std::string>();
+  auto recipient = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("forget", "Delete every event of one recipient");
+  add_config_option(*cmd, *path);
+  cmd->add_option("--recipient", *recipient, "Recipient id")->required();
+  cmd->callback([path, recipient, &exit_code] {
+    auto config = load_or_report(*path);
+    if (!config) {
+      exit_code = 1;
+      return;
+    }
+    try {
+      clicklog::Database db(config->store.path, clicklog::Database::Mode::read_write);
+      std::cout << "deleted " << clicklog::forget_recipient(db, *recipient)
+                << " event(s) of recipient " << *recipient << "\n";
+      exit_code = 0;
+    } catch (const clicklog::DatabaseError& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      exit_code = 1;
+    }
+  });
+}
+
+}  // namespace linktrack::cli

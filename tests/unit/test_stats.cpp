@@ -1,0 +1,117 @@
+#include <catch2/catch.hpp>
+
+#include "clicklog/stats.hpp"
+#include "test_helpers.hpp"
+
+using namespace linktrack;
+
+namespace {
+
+// Hand-counted fixture, campaign "c1" on 2026-09-21 and 2026-09-22 (UTC):
+//   recipient 1: opens twice, clicks link 1 twice and link 2 once (once in the app)
+//   recipient 2: opens once, clicks link 1 once
+//   recipient 3: opens once, no click
+//   anonymous (no recipient): two clicks on link 2 from one IP+UA, one from another IP
+//   campaign "c2": recipient 1 clicks link 1 once; one open
+void fill(clicklog::Database& db) {
+  clicklog::migrate(db);
+  const char* rows[][5] = {
+      // day, kind, campaign, recipient, link / ip|ua
+      {"2026-09-21", "open", "c1", "1", ""},   {"2026-09-21", "open", "c1", "1", ""},
+      {"2026-09-21", "click", "c1", "1", "1"}, {"2026-09-22", "click", "c1", "1", "1"},
+      {"2026-09-22", "app", "c1", "1", "2"},   {"2026-09-21", "open", "c1", "2", ""},
+      {"2026-09-21", "click", "c1", "2", "1"}, {"2026-09-22", "open", "c1", "3", ""},
+      {"2026-09-22", "click", "c1", "", "2"},  {"2026-09-22", "click", "c1", "", "2"},
+      {"2026-09-22", "click", "c1", "", "2"},  {"2026-09-22", "click", "c2", "1", "1"},
+      {"2026-09-22", "open", "c2", "1", ""}};
+  int n = 0;
+  for (auto& r : rows) {
+    clicklog::Statement s(db,
+                          "INSERT INTO events (time_ms, kind, host, campaign, recipient, link, "
+                          "client_ip, user_agent, key_id) VALUES "
+                          "((strftime('%s', ?) + ?) * 1000, ?, 'h', ?, ?, ?, ?, 'UA', 1)");
+    s.bind(1, std::string(r[0]));
+    s.bind(2, std::int64_t{n++});
+    s.bind(3, std::string(r[1]));
+    s.bind(4, std::string(r[2]));
+    s.bind(5, *r[3] ? std::optional<std::string>(r[3]) : std::nullopt);
+    s.bind(6, *r[4] ? std::optional<std::string>(r[4]) : std::nullopt);
+    // The third anonymous click comes from another address.
+    s.bind(7, std::string(n == 11 ? "198.51.100.2" : "198.51.100.1"));
+    s.step();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("stats equal the hand-counted fixture") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("s.db"), clicklog::Database::Mode::read_write);
+  fill(db);
+  clicklog::StatsQuery q;
+  q.campaign = "c1";
+  auto total = clicklog::query_stats(db, q);
+  REQUIRE(total.size() == 1);
+  CHECK(total[0].clicks == 7);         // 3 + 1 + 3 anonymous
+  CHECK(total[0].unique_clicks == 4);  // recipients 1, 2 and two anonymous IP+UA pairs
+  CHECK(total[0].opens == 4);
+  CHECK(total[0].unique_opens == 3);
+  CHECK(*total[0].click_to_open == Approx(4.0 / 3.0));
+
+  q.by = clicklog::GroupBy::link;
+  auto by_link = clicklog::query_stats(db, q);
+  REQUIRE(by_link.size() == 3);  // (none) for opens, 1, 2
+  CHECK(by_link[1].group == "1");
+  CHECK(by_link[1].clicks == 3);
+  CHECK(by_link[1].unique_clicks == 2);
+  CHECK(by_link[2].group == "2");
+  CHECK(by_link[2].clicks == 4);
+  CHECK(by_link[2].unique_clicks == 3);
+
+  q.by = clicklog::GroupBy::day;
+  auto by_day = clicklog::query_stats(db, q);
+  REQUIRE(by_day.size() == 2);
+  CHECK(by_day[0].group == "2026-09-21");
+  CHECK(by_day[0].clicks == 2);
+  CHECK(by_day[0].opens == 3);
+
+  clicklog::StatsQuery all;
+  all.by = clicklog::GroupBy::campaign;
+  auto by_campaign = clicklog::query_stats(db, all);
+  REQUIRE(by_campaign.size() == 2);
+  CHECK(by_campaign[1].group == "c2");
+  CHECK(by_campaign[1].clicks == 1);
+  CHECK(*by_campaign[1].click_to_open == Approx(1.0));
+}
+
+TEST_CASE("stats in table, json and csv") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("s.db"), clicklog::Database::Mode::read_write);
+  fill(db);
+  clicklog::StatsQuery q;
+  q.by = clicklog::GroupBy::campaign;
+  auto rows = clicklog::query_stats(db, q);
+  auto csv = clicklog::format_stats(rows, q.by, clicklog::StatsFormat::csv);
+  CHECK(csv ==
+        "campaign,clicks,unique_clicks,opens,unique_opens,click_to_open_rate\n"
+        "c1,7,4,4,3,1.3333\n"
+        "c2,1,1,1,1,1.0000\n");
+  auto json = clicklog::format_stats(rows, q.by, clicklog::StatsFormat::json);
+  CHECK(json.find("\"campaign\": \"c2\"") != std::string::npos);
+  CHECK(json.find("\"unique_clicks\": 4") != std::string::npos);
+  auto table = clicklog::format_stats(rows, q.by, clicklog::StatsFormat::table);
+  CHECK(table.find("c1") != std::string::npos);
+  CHECK(table.find("133.3%") != std::string::npos);
+}
+
+TEST_CASE("forget removes exactly one recipient's rows") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("s.db"), clicklog::Database::Mode::read_write);
+  fill(db);
+  CHECK(clicklog::forget_recipient(db, "1") == 7);
+  clicklog::Statement s(db, "SELECT count(*), count(recipient = '1' OR NULL) FROM events");
+  s.step();
+  CHECK(s.int64(0) == 6);
+  CHECK(s.int64(1) == 0);
+  CHECK(clicklog::forget_recipient(db, "nobody") == 0);
+}
