@@ -43,10 +43,21 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   void bind(int index, const std::string& v);
+  // Binds without copying: `v` must outlive the statement's next step().
+  void bind_static(int index, const std::string& v) {
+    sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  void bind_static(int index, const std::optional<std::string>& v) {
+    if (v)
+      bind_static(index, *v);
+    else
+      bind_null(index);
+  }
   void bind(int index, const std::optional<std::string>& v);
   void bind(int index, std::int64_t v);
   void bind_null(int index);
   bool step();  // true while a row is available
+  sqlite3_stmt* handle() const { return stmt_; }
   void reset();
   std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string text(int column) const;
