@@ -3,6 +3,8 @@
 // Beast's: a shared_from_this object with do_x / on_x pairs and a deadline before each step.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -84,6 +86,11 @@ class Session {
       decision = http::handle(v, *view.state->snapshot, *view.codec);
     }
     rt_.metrics().count(decision);
+    if (!admin_ && rt_.thread_view().state->snapshot->config->log.access_log)
+      spdlog::info(
+          "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(),
+          field(req, bhttp::field::host), req.target(), decision.status,
+          decision.rejection == http::Rejection::none ? "-" : http::to_string(decision.rejection));
     keep_alive_ = req.keep_alive();
     build(decision, req.version());
     if (decision.event) {

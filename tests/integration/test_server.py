@@ -379,6 +379,31 @@ def test_sighup_swaps_certificates_and_keeps_open_connections():
             assert "reload refused" in srv.output()
 
 
+def test_connections_per_client_are_limited_and_access_logged():
+    with TempDir() as tmp:
+        s = Setup(tmp, extra="log: {access_log: true}\n")
+        with open(s.config) as f:
+            text = f.read().replace("idle_timeout_ms: 3000}", "idle_timeout_ms: 3000, connections_per_client: 2}")
+        write(s.config, text)
+        with s.server() as srv:
+            held = [socket.create_connection(("127.0.0.1", s.http)) for _ in range(2)]
+            time.sleep(0.2)
+            extra = socket.create_connection(("127.0.0.1", s.http))
+            extra.settimeout(3)
+            extra.sendall(f"GET /healthz HTTP/1.1\r\nHost: {ORG}\r\n\r\n".encode())
+            try:
+                refused = extra.recv(100) == b""
+            except ConnectionResetError:
+                refused = True
+            assert refused, "a third connection from one client was served"
+            for h in held:
+                h.close()
+            time.sleep(0.2)
+            status, _, _ = s.curl(f"http://{ORG}/healthz")
+            assert status == 200
+            assert f'access 127.0.0.1 "GET {ORG}:{s.http}/healthz" 200' in srv.output(), srv.output()
+
+
 def test_sigterm_after_n_clicks_logs_n_events():
     with TempDir() as tmp:
         s = Setup(tmp)
@@ -401,4 +426,5 @@ if __name__ == "__main__":
           test_plain_http_domain_and_open_pixel, test_x_forwarded_for_only_from_trusted_peers,
           test_oversized_headers_get_431, test_slow_client_is_cut_off_while_others_are_served,
           test_sighup_swaps_certificates_and_keeps_open_connections,
+          test_connections_per_client_are_limited_and_access_logged,
           test_sigterm_after_n_clicks_logs_n_events])
