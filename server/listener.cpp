@@ -44,7 +44,7 @@ void Listener::on_accept(beast::error_code ec, asio::ip::tcp::socket socket) {
         peer = peer.unmapped();
       }
       rt_.metrics().connections_accepted.fetch_add(1, std::memory_order_relaxed);
-      if (!rt_.admit(peer.to_string())) {
+      if (kind_ != ListenerKind::admin && !rt_.admit(peer.to_string())) {
         rt_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
       } else {
         socket.set_option(asio::ip::tcp::no_delay(true), peer_ec);

@@ -34,7 +34,9 @@ class Session {
  public:
   Session(Runtime& rt, net::IpAddress peer, bool tls, AdminHandler admin)
       : rt_(rt), peer_(peer), peer_text_(peer.to_string()), tls_(tls), admin_(std::move(admin)) {}
-  ~Session() { rt_.release(peer_text_); }
+  ~Session() {
+    if (!admin_) rt_.release(peer_text_);  // admin connections are not counted against clients
+  }
 
  protected:
   Derived& self() { return static_cast<Derived&>(*this); }
@@ -115,19 +117,31 @@ class Session {
     return it == req.end() ? std::string_view{} : std::string_view(it->value());
   }
 
+  // The response is written as one buffer: for a 302 with four cookies this is a third cheaper
+  // than Beast's serializer (tests/bench/compare.sh). Every value here is either a constant or
+  // was checked by the handler (destinations, cookie values), so none can hold CR or LF.
   void build(const http::Response& d, unsigned version) {
-    res_ = {};
-    res_.version(version);
-    res_.result(d.status);
-    res_.set(bhttp::field::date, http_date());
-    if (!d.content_type.empty()) res_.set(bhttp::field::content_type, d.content_type);
-    if (!d.location.empty()) res_.set(bhttp::field::location, d.location);
-    if (d.no_store) res_.set(bhttp::field::cache_control, "no-store");
-    for (const auto& c : d.set_cookies) res_.insert(bhttp::field::set_cookie, c);
-    for (const auto& [name, value] : d.headers) res_.insert(name, value);
-    res_.keep_alive(keep_alive_);
-    res_.body() = d.head_only ? std::string() : d.body;
-    res_.content_length(d.body.size());  // HEAD: the length GET would have
+    const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(d.status));
+    wire_.clear();
+    wire_.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        .append(std::to_string(d.status))
+        .append(" ")
+        .append(reason.data(), reason.size())
+        .append("\r\nDate: ")
+        .append(http_date());
+    auto header = [this](std::string_view name, std::string_view value) {
+      wire_.append("\r\n").append(name).append(": ").append(value);
+    };
+    if (!d.content_type.empty()) header("Content-Type", d.content_type);
+    if (!d.location.empty()) header("Location", d.location);
+    if (d.no_store) header("Cache-Control", "no-store");
+    for (const auto& c : d.set_cookies) header("Set-Cookie", c);
+    for (const auto& [name, value] : d.headers) header(name, value);
+    if (!keep_alive_ && version == 11) header("Connection", "close");
+    if (keep_alive_ && version == 10) header("Connection", "keep-alive");
+    header("Content-Length", std::to_string(d.body.size()));  // HEAD: the length GET would have
+    wire_.append("\r\n\r\n");
+    if (!d.head_only) wire_.append(d.body);
   }
 
   void send_error(unsigned status, const char* text) {
@@ -143,8 +157,8 @@ class Session {
 
   void do_write() {
     tcp().expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
-    bhttp::async_write(self().stream(), res_,
-                       beast::bind_front_handler(&Session::on_write, self().shared_from_this()));
+    asio::async_write(self().stream(), asio::buffer(wire_),
+                      beast::bind_front_handler(&Session::on_write, self().shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -160,7 +174,7 @@ class Session {
   AdminHandler admin_;
   beast::flat_buffer buffer_{8192};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> res_;
+  std::string wire_;
   bool keep_alive_ = false;
   std::uint64_t requests_ = 0;
 };

@@ -231,8 +231,7 @@ def test_tampered_and_cross_host_tokens_never_reach_their_destination():
                     for loc in header(headers, "Location"):
                         assert "\r" not in loc and "\n" not in loc
                         assert loc.startswith("https://") or loc.startswith("http://"), loc
-            metrics = subprocess.run(["curl", "-s", f"http://127.0.0.1:{s.admin}/metrics"],
-                                     capture_output=True, text=True).stdout
+            metrics = metrics_text(s)
             assert 'linktrack_rejected_tokens_total{reason="bad_tag"}' in metrics
             assert "linktrack_clicks_total 0" in metrics, metrics
 
@@ -379,23 +378,34 @@ def test_sighup_swaps_certificates_and_keeps_open_connections():
             assert "reload refused" in srv.output()
 
 
+def metrics_text(s):
+    return subprocess.run(["curl", "-s", f"http://127.0.0.1:{s.admin}/metrics"],
+                          capture_output=True, text=True).stdout
+
+
 def test_connections_per_client_are_limited_and_access_logged():
     with TempDir() as tmp:
         s = Setup(tmp, extra="log: {access_log: true}\n")
         with open(s.config) as f:
-            text = f.read().replace("idle_timeout_ms: 3000}", "idle_timeout_ms: 3000, connections_per_client: 2}")
+            text = f.read().replace("header_timeout_ms: 1500, idle_timeout_ms: 3000}",
+                                    "header_timeout_ms: 10000, idle_timeout_ms: 3000, "
+                                    "connections_per_client: 2}")
         write(s.config, text)
         with s.server() as srv:
             held = [socket.create_connection(("127.0.0.1", s.http)) for _ in range(2)]
-            time.sleep(0.2)
+            # Accept queues are per thread: wait until the server has admitted both.
+            deadline = time.time() + 5
+            while "linktrack_connections_open 2" not in metrics_text(s) and time.time() < deadline:
+                time.sleep(0.05)
             extra = socket.create_connection(("127.0.0.1", s.http))
             extra.settimeout(3)
             extra.sendall(f"GET /healthz HTTP/1.1\r\nHost: {ORG}\r\n\r\n".encode())
             try:
-                refused = extra.recv(100) == b""
+                got = extra.recv(100)
+                refused = got == b""
             except ConnectionResetError:
                 refused = True
-            assert refused, "a third connection from one client was served"
+            assert refused, "a third connection from one client was served: %r" % got
             for h in held:
                 h.close()
             time.sleep(0.2)
