@@ -7,7 +7,7 @@
 
 namespace linktrack::clicklog {
 
-Database::Database(const std::string& path, Mode mode) : path_(path) {
+Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
   int flags =
       mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   if (mode == Mode::read_write && path != ":memory:") {
@@ -22,7 +22,7 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
     db_ = nullptr;
     throw DatabaseError("cannot open " + path + ": " + msg, rc);
   }
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db_, 1);
 }
 

@@ -20,7 +20,8 @@ class Statement;
 class Database {
  public:
   enum class Mode { read_write, read_only };
-  Database(const std::string& path, Mode mode);
+  // `busy_timeout_ms`: how long a statement waits for another connection's lock.
+  Database(const std::string& path, Mode mode, int busy_timeout_ms = 5000);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

@@ -12,8 +12,8 @@ namespace linktrack::clicklog {
 struct SqliteWriter::Connection {
   Database db;
   Statement insert;
-  explicit Connection(const std::string& path)
-      : db(path, Database::Mode::read_write),
+  explicit Connection(const config::Store& store)
+      : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
         insert(db, (prepare(db),
                     "INSERT INTO events (time_ms, kind, host, campaign, template, "
                     "message, recipient, link, destination, client_ip, user_agent, "
@@ -36,10 +36,7 @@ std::int64_t now_ms() {
 
 SqliteWriter::SqliteWriter(const config::Store& store, const config::Privacy& privacy,
                            WriterStats& stats)
-    : store_(store),
-      privacy_(privacy),
-      stats_(stats),
-      conn_(std::make_unique<Connection>(store.path)) {
+    : store_(store), privacy_(privacy), stats_(stats), conn_(std::make_unique<Connection>(store)) {
   thread_ = std::thread([this] {
     // Redirects come first: where the writer shares a core with an I/O thread, a lower priority
     // keeps its batches from stretching the redirects' tail latency. It still gets the idle time

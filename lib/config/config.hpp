@@ -79,6 +79,7 @@ struct Store {
   std::int64_t batch_interval_ms = 50;
   std::int64_t queue_capacity = 65536;
   Durability durability = Durability::batch;
+  std::int64_t busy_timeout_ms = 5000;  // wait for another connection's lock (stats, forget)
 };
 
 enum class IpPrivacy { full, truncate, none };

@@ -142,3 +142,31 @@ TEST_CASE("retention deletes old events off the request path") {
   CHECK(stats.retention_deleted == 1);
   CHECK(count_rows(store.path) == 1);
 }
+
+TEST_CASE("a failing write is reported, retried with back-off, and loses nothing") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.busy_timeout_ms = 20;
+  store.batch_interval_ms = 5;
+  clicklog::WriterStats stats;
+  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  {
+    // Another connection holds the write lock far longer than the writer waits for it.
+    clicklog::Database blocker(store.path, clicklog::Database::Mode::read_write);
+    blocker.exec("BEGIN IMMEDIATE");
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 50; ++i) CHECK(writer.submit(event(i)));
+    // Submitting never waits on the database.
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(50));
+    for (int i = 0; i < 100 && stats.write_errors < 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(stats.write_errors >= 2);  // failed, and tried again
+    CHECK(stats.written == 0);
+    blocker.exec("ROLLBACK");
+  }
+  writer.stop();
+  CHECK(stats.written == 50);
+  CHECK(stats.dropped == 0);
+  CHECK(count_rows(store.path) == 50);
+}
