@@ -117,9 +117,9 @@ class Session {
     return it == req.end() ? std::string_view{} : std::string_view(it->value());
   }
 
-  // The response is written as one buffer: for a 302 with four cookies this is a third cheaper
-  // than Beast's serializer (tests/bench/compare.sh). Every value here is either a constant or
-  // was checked by the handler (destinations, cookie values), so none can hold CR or LF.
+  // The response is written as one buffer rather than through Beast's serializer, whose
+  // buffer-sequence iteration stood out in profiles of the click path. Every value here is a
+  // constant or was checked by the handler (destinations, cookie values): none holds CR or LF.
   void build(const http::Response& d, unsigned version) {
     const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(d.status));
     wire_.clear();

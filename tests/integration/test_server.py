@@ -392,11 +392,15 @@ def test_connections_per_client_are_limited_and_access_logged():
                                     "connections_per_client: 2}")
         write(s.config, text)
         with s.server() as srv:
+            def wait_open(n):
+                deadline = time.time() + 5
+                while f"linktrack_connections_open {n}\n" not in metrics_text(s):
+                    assert time.time() < deadline, metrics_text(s)
+                    time.sleep(0.05)
+
+            wait_open(0)  # the start-up probe's connection is gone
             held = [socket.create_connection(("127.0.0.1", s.http)) for _ in range(2)]
-            # Accept queues are per thread: wait until the server has admitted both.
-            deadline = time.time() + 5
-            while "linktrack_connections_open 2" not in metrics_text(s) and time.time() < deadline:
-                time.sleep(0.05)
+            wait_open(2)  # accept queues are per thread: both admitted
             extra = socket.create_connection(("127.0.0.1", s.http))
             extra.settimeout(3)
             extra.sendall(f"GET /healthz HTTP/1.1\r\nHost: {ORG}\r\n\r\n".encode())
@@ -405,7 +409,8 @@ def test_connections_per_client_are_limited_and_access_logged():
                 refused = got == b""
             except ConnectionResetError:
                 refused = True
-            assert refused, "a third connection from one client was served: %r" % got
+            assert refused, "a third connection from one client was served: %r\n%s" % (
+                got, [l for l in metrics_text(s).splitlines() if l.startswith("linktrack_conn")])
             for h in held:
                 h.close()
             time.sleep(0.2)
