@@ -1,9 +1,6 @@
 #include "clicklog/sqlite_writer.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "clicklog/database.hpp"
 
@@ -37,13 +34,7 @@ std::int64_t now_ms() {
 SqliteWriter::SqliteWriter(const config::Store& store, const config::Privacy& privacy,
                            WriterStats& stats)
     : store_(store), privacy_(privacy), stats_(stats), conn_(std::make_unique<Connection>(store)) {
-  thread_ = std::thread([this] {
-    // Redirects come first: where the writer shares a core with an I/O thread, a lower priority
-    // keeps its batches from stretching the redirects' tail latency. It still gets the idle time
-    // and a share under load; the queue absorbs bursts.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
-    run();
-  });
+  thread_ = std::thread([this] { run(); });
 }
 
 SqliteWriter::~SqliteWriter() {
