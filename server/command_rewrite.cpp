@@ -21,13 +21,8 @@ struct RewriteArgs {
 int rewrite(const RewriteArgs& a) {
   auto config = load_or_report(a.config_path);
   if (!config) return 1;
-  const auto* domain = token::find_domain(*config, a.domain);
-  if (!domain) {
-    std::cerr << "error: " << a.domain << " is not a configured domain or alias\n";
-    return 1;
-  }
-  token::LinkMinter minter(*config, *domain, a.domain,
-                           a.base_url.empty() ? std::nullopt : std::optional(a.base_url));
+  auto minter = minter_or_report(*config, a.domain, a.base_url);
+  if (!minter) return 1;
   const std::int64_t now = std::time(nullptr);
   std::string html((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
 
@@ -37,7 +32,7 @@ int rewrite(const RewriteArgs& a) {
     f.url = url;
     a.ids.apply(f);
     f.link = link_id;
-    return minter.mint(f);
+    return minter->mint(f);
   };
   std::optional<std::string> pixel;
   if (a.open_pixel) {
@@ -45,7 +40,7 @@ int rewrite(const RewriteArgs& a) {
     f.issued_at = now;
     f.kind = token::Kind::open;
     a.ids.apply(f);
-    pixel = minter.mint(f);
+    pixel = minter->mint(f);
   }
   rewrite::RewriteReport report;
   std::cout << rewrite::rewrite_html(html, track, pixel, report) << std::flush;

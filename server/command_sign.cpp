@@ -66,13 +66,8 @@ token::LinkFields fields_from_json(const nlohmann::json& j, std::int64_t now) {
 int sign(const SignArgs& a) {
   auto config = load_or_report(a.config_path);
   if (!config) return 1;
-  const auto* domain = token::find_domain(*config, a.domain);
-  if (!domain) {
-    std::cerr << "error: " << a.domain << " is not a configured domain or alias\n";
-    return 1;
-  }
-  token::LinkMinter minter(*config, *domain, a.domain,
-                           a.base_url.empty() ? std::nullopt : std::optional(a.base_url));
+  auto minter = minter_or_report(*config, a.domain, a.base_url);
+  if (!minter) return 1;
   const std::int64_t now = std::time(nullptr);
   if (!a.batch) {
     token::LinkFields f;
@@ -88,7 +83,7 @@ int sign(const SignArgs& a) {
       return 1;
     }
     try {
-      std::cout << minter.mint(f) << "\n";
+      std::cout << minter->mint(f) << "\n";
       return 0;
     } catch (const std::invalid_argument& e) {
       std::cerr << "error: " << e.what() << "\n";
@@ -105,7 +100,7 @@ int sign(const SignArgs& a) {
       continue;
     }
     try {
-      out += minter.mint(fields_from_json(nlohmann::json::parse(line), now));
+      out += minter->mint(fields_from_json(nlohmann::json::parse(line), now));
     } catch (const std::exception& e) {
       ++failures;
       std::cerr << "stdin:" << number << ": " << e.what() << "\n";

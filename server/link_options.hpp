@@ -2,10 +2,14 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "config/config.hpp"
 #include "token/fields.hpp"
+#include "token/link_minter.hpp"
 
 namespace linktrack::cli {
 
@@ -24,5 +28,19 @@ struct LinkOptions {
     f.recipient = recipient;
   }
 };
+
+// A minter for `domain` (a configured host or alias), or null after saying why on stderr.
+// `base_url` empty: the domain's default scheme and host.
+inline std::unique_ptr<token::LinkMinter> minter_or_report(const config::Config& config,
+                                                           const std::string& domain,
+                                                           const std::string& base_url) {
+  const auto* d = token::find_domain(config, domain);
+  if (!d) {
+    std::cerr << "error: " << domain << " is not a configured domain or alias\n";
+    return nullptr;
+  }
+  return std::make_unique<token::LinkMinter>(
+      config, *d, domain, base_url.empty() ? std::nullopt : std::optional(base_url));
+}
 
 }  // namespace linktrack::cli

@@ -220,6 +220,14 @@ def idle_connections(port, count):
     return socks
 
 
+def clicks_and_drops(admin_port):
+    """The server's own count of clicks answered with 302, and of events it dropped."""
+    metrics = urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics").read().decode()
+    clicks = re.search(r'linktrack_requests_total\{route="click",status="302"\} (\d+)', metrics)
+    drops = re.search(r'linktrack_click_events_dropped_total (\d+)', metrics)
+    return int(clicks.group(1)) if clicks else 0, int(drops.group(1)) if drops else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
@@ -246,12 +254,8 @@ def main():
                           f"p50 {r['p50_ms']} ms p99 {r['p99_ms']} ms", flush=True)
                 peak[name] = max(peak[name], process_tree_hwm(servers.proc.pid))
                 if name == "linktrack":
-                    metrics = urllib.request.urlopen(
-                        f"http://127.0.0.1:{ports['admin']}/metrics").read().decode()
-                    m = re.search(r'linktrack_requests_total\{route="click",status="302"\} (\d+)', metrics)
-                    clicks_sent += int(m.group(1)) if m else 0
-                    d = re.search(r'linktrack_click_events_dropped_total (\d+)', metrics)
-                    dropped += int(d.group(1)) if d else 0
+                    c, d = clicks_and_drops(ports["admin"])
+                    clicks_sent, dropped = clicks_sent + c, dropped + d
                 servers.stop()
 
         # Latency at half of linktrack's peak keep-alive rate, paced (1 request per connection
@@ -264,12 +268,8 @@ def main():
             half_rate[name] = wrk(tmp, f"http://127.0.0.1:{ports['http']}", paced_conns,
                                   args.duration, pause=1)
             if name == "linktrack":
-                metrics = urllib.request.urlopen(
-                    f"http://127.0.0.1:{ports['admin']}/metrics").read().decode()
-                m = re.search(r'linktrack_requests_total\{route="click",status="302"\} (\d+)', metrics)
-                clicks_sent += int(m.group(1)) if m else 0
-                d = re.search(r'linktrack_click_events_dropped_total (\d+)', metrics)
-                dropped += int(d.group(1)) if d else 0
+                c, d = clicks_and_drops(ports["admin"])
+                clicks_sent, dropped = clicks_sent + c, dropped + d
             servers.stop()
 
         # Memory of 10,000 idle keep-alive connections.
