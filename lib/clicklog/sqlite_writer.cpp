@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "clicklog/database.hpp"
+#include "clicklog/writer_priority.hpp"
 
 namespace linktrack::clicklog {
 
@@ -48,6 +49,7 @@ bool SqliteWriter::submit(ClickEvent event, std::function<void(bool)> on_durable
     if (!stopping_ && queue_.size() < static_cast<std::size_t>(store_.queue_capacity)) {
       queue_.push_back({std::move(event), std::move(on_durable)});
       stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+      priority_.on_submit(queue_.size(), static_cast<std::size_t>(store_.queue_capacity));
       const bool full_batch = queue_.size() >= static_cast<std::size_t>(store_.batch_max);
       const bool now = store_.durability == config::Durability::sync;
       lock.unlock();
@@ -149,6 +151,8 @@ void SqliteWriter::run() {
   auto next_retention = std::chrono::steady_clock::now();
   std::deque<Pending> batch;
   int failures_while_stopping = 0;
+  priority_.attach(!sync);
+  std::size_t depth = 0;
   while (true) {
     bool stopping;
     {
@@ -163,11 +167,13 @@ void SqliteWriter::run() {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
-        stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+        depth = queue_.size();
+        stats_.queue_depth.store(depth, std::memory_order_relaxed);
       }
       stopping = stopping_;
       if (stopping && batch.empty() && queue_.empty()) break;
     }
+    priority_.on_drained(depth, static_cast<std::size_t>(store_.queue_capacity));
     if (!batch.empty()) {
       if (write(batch)) {
         backoff = std::chrono::milliseconds(100);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "clicklog/sink.hpp"
+#include "clicklog/writer_priority.hpp"
 #include "config/config.hpp"
 
 namespace linktrack::clicklog {
@@ -54,6 +55,7 @@ class SqliteWriter final : public ClickSink {
   bool stopping_ = false;
   std::chrono::steady_clock::time_point last_drop_log_{};
   std::uint64_t drops_since_log_ = 0;
+  WriterPriority priority_;
   std::thread thread_;
   struct Connection;
   std::unique_ptr<Connection> conn_;

@@ -1,0 +1,42 @@
+// The writer thread's CPU priority. Where the writer shares a core with an I/O thread, its
+// batches (milliseconds of CPU) otherwise delay the redirects that arrive meanwhile: measured at
+// half the peak rate on one core, p99 3.6 ms with the writer at normal priority, 0.5 ms with it
+// at SCHED_IDLE. An idle-priority writer starves while the I/O thread is saturated, and a starved
+// thread cannot raise itself: so the submitting side returns it to normal priority once the queue
+// is a quarter full, and the writer goes idle again when it has drained the queue.
+#pragma once
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+
+namespace linktrack::clicklog {
+
+class WriterPriority {
+ public:
+  // On the writer thread, once. Adaptive only when `allowed` (not in sync durability, where
+  // responses wait for the writer) and where a thread may return from SCHED_IDLE to normal
+  // priority (root, CAP_SYS_NICE, or RLIMIT_NICE allowing nice 0); otherwise the writer stays
+  // at normal priority.
+  void attach(bool allowed);
+  // From any submitting thread: normal priority when the queue is this deep.
+  void on_submit(std::size_t depth, std::size_t capacity) {
+    if (idle_.load(std::memory_order_relaxed) && depth * 4 >= capacity) set(false);
+  }
+  // From the writer: idle again once drained.
+  void on_drained(std::size_t depth, std::size_t capacity) {
+    if (adaptive_ && !idle_.load(std::memory_order_relaxed) && depth * 20 < capacity) set(true);
+  }
+  bool adaptive() const { return adaptive_; }
+
+ private:
+  bool set(bool idle);
+  std::mutex mutex_;  // keeps the flag and the thread's real policy in step
+  pthread_t thread_{};
+  std::atomic<bool> idle_{false};
+  bool adaptive_ = false;
+};
+
+}  // namespace linktrack::clicklog
