@@ -19,14 +19,13 @@ namespace beast = boost::beast;
 using server::Runtime;
 using server::State;
 
-std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> config,
-                                         metrics::Metrics& m) {
+std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> config) {
   auto state = std::make_shared<State>();
   state->snapshot = http::Snapshot::build(config);
   bool any_tls = std::any_of(config->domains.begin(), config->domains.end(),
                              [](const auto& d) { return d.tls.has_value(); });
   if (any_tls || config->default_certificate)
-    state->tls = std::make_shared<server::TlsRegistry>(*config, m);
+    state->tls = std::make_shared<server::TlsRegistry>(*config);
   return state;
 }
 
@@ -55,7 +54,7 @@ void reload(const std::string& path, Runtime& rt) {
   }
   try {
     auto old = rt.state()->snapshot->config;
-    auto next = build_state(result.config, rt.metrics());
+    auto next = build_state(result.config);
     if (old->listen.https != result.config->listen.https ||
         old->listen.http != result.config->listen.http ||
         old->listen.admin != result.config->listen.admin ||
@@ -79,10 +78,9 @@ int serve(const std::string& path) {
   clicklog::WriterStats writer_stats;
   std::unique_ptr<clicklog::SqliteWriter> writer;
   std::shared_ptr<const State> state;
-  metrics::Metrics startup_metrics;
   try {
     writer = std::make_unique<clicklog::SqliteWriter>(config->store, config->privacy, writer_stats);
-    state = build_state(config, startup_metrics);
+    state = build_state(config);
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
     return 1;

@@ -65,6 +65,8 @@ class Session {
     if (ec) return;  // timeout or reset: the connection just goes
     ++requests_;
     const auto& req = parser_->get();
+    auto& view = rt_.thread_view();
+    const config::Config& settings = *view.state->snapshot->config;
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
@@ -72,7 +74,6 @@ class Session {
     if (admin_) {
       decision = admin_(req.method_string(), req.target());
     } else {
-      auto& view = rt_.thread_view();
       http::RequestView v;
       v.method = req.method_string();
       v.target = req.target();
@@ -88,7 +89,7 @@ class Session {
       decision = http::handle(v, *view.state->snapshot, *view.codec);
     }
     rt_.metrics().count(decision);
-    if (!admin_ && rt_.thread_view().state->snapshot->config->log.access_log)
+    if (!admin_ && settings.log.access_log)
       spdlog::info(
           "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(),
           field(req, bhttp::field::host), req.target(), decision.status,
@@ -96,8 +97,7 @@ class Session {
     keep_alive_ = req.keep_alive();
     build(decision, req.version());
     if (decision.event) {
-      const bool sync =
-          rt_.thread_view().state->snapshot->config->store.durability == config::Durability::sync;
+      const bool sync = settings.store.durability == config::Durability::sync;
       if (sync) {
         // Group commit: answer once the event's batch is on disk (or it was dropped).
         auto executor = tcp().get_executor();

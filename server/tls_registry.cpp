@@ -61,7 +61,7 @@ std::unique_ptr<ssl::context> TlsRegistry::load(const config::TlsFiles& files) {
   return ctx;
 }
 
-TlsRegistry::TlsRegistry(const config::Config& c, metrics::Metrics&) {
+TlsRegistry::TlsRegistry(const config::Config& c) {
   for (const auto& d : c.domains) {
     if (!d.tls) continue;
     auto& ctx = contexts_.emplace_back(load(*d.tls));

@@ -8,14 +8,13 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "metrics/metrics.hpp"
 
 namespace linktrack::server {
 
 class TlsRegistry {
  public:
   // Loads every domain's certificate; throws std::runtime_error naming the file on failure.
-  TlsRegistry(const config::Config& c, metrics::Metrics& m);
+  explicit TlsRegistry(const config::Config& c);
   bool empty() const { return contexts_.empty(); }
   // The context every TLS connection starts with; the SNI callback swaps in the right one.
   boost::asio::ssl::context& front() { return *front_; }
