@@ -3,61 +3,17 @@
 #include <gumbo.h>
 
 #include <algorithm>
-#include <memory>
+#include <stdexcept>
 
-#include "token/destination.hpp"
+#include "rewrite/start_tag_scanner.hpp"
 
 namespace linktrack::rewrite {
 namespace {
-
-// Gumbo allocates every node, string and vector on its own. A bump arena that keeps its chunks
-// from one document to the next avoids both malloc and fresh page faults (tests/bench).
-class Arena {
- public:
-  static void* allocate(void* self, std::size_t size) {
-    return static_cast<Arena*>(self)->take((size + 15) & ~std::size_t{15});
-  }
-  static void release(void*, void*) {}
-
-  // Forgets every allocation; the chunks stay for the next document.
-  void reset() {
-    current_ = 0;
-    used_ = 0;
-    big_.clear();
-  }
-
- private:
-  using Block = std::unique_ptr<std::max_align_t[]>;
-  static Block block(std::size_t bytes) {
-    return Block(new std::max_align_t[bytes / sizeof(std::max_align_t) + 1]);
-  }
-  void* take(std::size_t size) {
-    if (size > kChunk / 4) return big_.emplace_back(block(size)).get();
-    if (used_ + size > kChunk || chunks_.empty()) {
-      if (!chunks_.empty()) ++current_;
-      if (current_ == chunks_.size()) chunks_.push_back(block(kChunk));
-      used_ = 0;
-    }
-    void* p = reinterpret_cast<char*>(chunks_[current_].get()) + used_;
-    used_ += size;
-    return p;
-  }
-  static constexpr std::size_t kChunk = 1 << 20;
-  std::vector<Block> chunks_;
-  std::vector<Block> big_;
-  std::size_t current_ = 0;
-  std::size_t used_ = 0;
-};
 
 struct Edit {
   std::size_t offset;
   std::size_t length;
   std::string text;
-};
-
-struct Candidate {
-  std::size_t offset;  // where the element starts in the source
-  const GumboElement* element;
 };
 
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
@@ -108,59 +64,68 @@ std::string escape_attribute(std::string_view v, char quote) {
   return out;
 }
 
+// The value of an attribute as the browser sees it: character references decoded. Hrefs hold
+// few references and nearly all are &amp;; anything else is left to gumbo, which knows all of
+// HTML's named references and their legacy forms, on the attribute alone.
+std::string decode_attribute(std::string_view raw_with_quotes, std::string_view raw) {
+  if (raw.find('&') == std::string_view::npos) return std::string(raw);
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '&') {
+      out += raw[i];
+    } else if (raw.compare(i, 5, "&amp;") == 0) {
+      out += '&';
+      i += 4;
+    } else {
+      const std::string fragment = "<a href=" + std::string(raw_with_quotes) + ">";
+      GumboOutput* doc = gumbo_parse(fragment.c_str());
+      std::string value;
+      std::vector<const GumboNode*> todo{doc->root};
+      while (!todo.empty()) {
+        const GumboNode* node = todo.back();
+        todo.pop_back();
+        if (node->type != GUMBO_NODE_ELEMENT) continue;
+        if (node->v.element.tag == GUMBO_TAG_A) {
+          if (auto* a = gumbo_get_attribute(&node->v.element.attributes, "href")) value = a->value;
+          break;
+        }
+        const GumboVector& kids = node->v.element.children;
+        for (unsigned k = 0; k < kids.length; ++k)
+          todo.push_back(static_cast<const GumboNode*>(kids.data[k]));
+      }
+      gumbo_destroy_output(&kGumboDefaultOptions, doc);
+      return value;
+    }
+  }
+  return out;
+}
+
 class Rewriter {
  public:
   Rewriter(std::string_view html, const TrackFn& track, RewriteReport& report)
       : html_(html), track_(track), report_(report) {}
 
-  bool inside(const char* p, std::size_t n) const {
-    return p >= html_.data() && p + n <= html_.data() + html_.size();
-  }
-  std::size_t offset(const char* p) const { return static_cast<std::size_t>(p - html_.data()); }
-
-  void collect(const GumboNode* node, std::vector<Candidate>& out) {
-    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE &&
-        node->type != GUMBO_NODE_DOCUMENT)
-      return;
-    const GumboVector* children =
-        node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children : &node->v.element.children;
-    if (node->type != GUMBO_NODE_DOCUMENT) {
-      const GumboElement& e = node->v.element;
-      // Elements the parser made up or cloned have no bytes of their own to rewrite.
-      bool from_source =
-          !(node->parse_flags &
-            (GUMBO_INSERTION_BY_PARSER | GUMBO_INSERTION_RECONSTRUCTED_FORMATTING_ELEMENT)) &&
-          e.original_tag.length > 0 && inside(e.original_tag.data, e.original_tag.length);
-      if (from_source && (e.tag == GUMBO_TAG_A || e.tag == GUMBO_TAG_AREA) &&
-          gumbo_get_attribute(&e.attributes, "href"))
-        out.push_back({offset(e.original_tag.data), &e});
-      if (e.tag == GUMBO_TAG_BODY && e.original_end_tag.length > 0 &&
-          inside(e.original_end_tag.data, e.original_end_tag.length))
-        body_end_ = offset(e.original_end_tag.data);
-    }
-    for (unsigned i = 0; i < children->length; ++i)
-      collect(static_cast<const GumboNode*>(children->data[i]), out);
-  }
-
-  void remove_attribute(const GumboAttribute* a) {
-    if (!inside(a->original_name.data, a->original_name.length)) return;
-    std::size_t start = offset(a->original_name.data);
-    std::size_t end = start + a->original_name.length;
-    if (a->original_value.length > 0 && inside(a->original_value.data, a->original_value.length))
-      end = offset(a->original_value.data) + a->original_value.length;
+  void remove_attribute(const AttributeSpan& a) {
+    std::size_t start = a.name_offset;
+    std::size_t end = a.value_length ? a.value_offset + a.value_length : start + a.name.size();
     while (start > 0 &&
            std::string_view(" \t\r\n\f").find(html_[start - 1]) != std::string_view::npos)
       --start;
     edits_.push_back({start, end - start, ""});
   }
 
-  void link(const GumboElement& e, std::size_t index) {
-    const GumboAttribute* href = gumbo_get_attribute(&e.attributes, "href");
-    const GumboAttribute* opt = gumbo_get_attribute(&e.attributes, "data-linktrack");
-    const GumboAttribute* name = gumbo_get_attribute(&e.attributes, "data-linktrack-name");
-    const std::string url(trim(href->value));
-    if (opt && std::string_view(opt->value) == "off") {
-      remove_attribute(opt);
+  std::string value(const AttributeSpan& a) const {
+    return decode_attribute(html_.substr(a.value_offset, a.value_length), a.raw_value(html_));
+  }
+
+  void link(const StartTag& tag, const AttributeSpan& href) {
+    const std::size_t index = ++links_;
+    const auto* opt = tag.attribute("data-linktrack");
+    const auto* name = tag.attribute("data-linktrack-name");
+    const std::string url(trim(value(href)));
+    if (opt && value(*opt) == "off") {
+      remove_attribute(*opt);
       report_.skipped.push_back({url, "opted out (data-linktrack=\"off\")"});
       return;
     }
@@ -168,57 +133,42 @@ class Rewriter {
       report_.skipped.push_back({url, *reason});
       return;
     }
-    const auto& raw = href->original_value;
-    if (raw.length == 0 || !inside(raw.data, raw.length)) {
+    if (href.value_length == 0) {
       report_.skipped.push_back({url, "href without a value"});
       return;
     }
     std::string tracked;
     try {
-      tracked =
-          track_(url, name && *name->value ? std::string(name->value) : std::to_string(index));
+      std::string id = name ? value(*name) : std::string();
+      tracked = track_(url, id.empty() ? std::to_string(index) : id);
     } catch (const std::invalid_argument& err) {
       report_.skipped.push_back({url, err.what()});
       return;
     }
-    char quote = raw.data[0] == '"' || raw.data[0] == '\'' ? raw.data[0] : 0;
-    std::string text = escape_attribute(tracked, quote);
-    if (quote) text = quote + text + quote;
-    edits_.push_back({offset(raw.data), raw.length, std::move(text)});
+    std::string text = escape_attribute(tracked, href.quote);
+    if (href.quote) text = href.quote + text + href.quote;
+    edits_.push_back({href.value_offset, href.value_length, std::move(text)});
     ++report_.rewritten;
   }
 
   std::string run(const std::optional<std::string>& pixel_url) {
-    thread_local Arena arena;
-    arena.reset();
-    GumboOptions options = kGumboDefaultOptions;
-    options.allocator = &Arena::allocate;
-    options.deallocator = &Arena::release;
-    options.userdata = &arena;
-    options.max_errors = 0;  // parse errors are not ours to report; recording them is costly
-    GumboOutput* out = gumbo_parse_with_options(&options, html_.data(), html_.size());
-    std::vector<Candidate> links;
-    collect(out->document, links);  // the arena owns `out`; no gumbo_destroy_output
-    // Tree order can differ from source order (foster-parented table content), and one source
-    // element can appear twice; number links by their place in the source.
-    std::sort(links.begin(), links.end(),
-              [](const Candidate& a, const Candidate& b) { return a.offset < b.offset; });
-    links.erase(
-        std::unique(links.begin(), links.end(),
-                    [](const Candidate& a, const Candidate& b) { return a.offset == b.offset; }),
-        links.end());
-    for (std::size_t i = 0; i < links.size(); ++i) link(*links[i].element, i + 1);
+    const ScanResult scan = scan_start_tags(html_, [this](const StartTag& tag) {
+      if (!tag.is("a") && !tag.is("area")) return;
+      if (const auto* href = tag.attribute("href")) link(tag, *href);
+    });
     if (pixel_url) {
       std::string img = "<img src=\"" + escape_attribute(*pixel_url, '"') +
                         "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0;"
                         "width:1px;height:1px\">";
-      edits_.push_back({body_end_.value_or(html_.size()), 0, std::move(img)});
+      edits_.push_back({scan.body_end.value_or(html_.size()), 0, std::move(img)});
       report_.pixel_added = true;
     }
     std::stable_sort(edits_.begin(), edits_.end(),
                      [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
     std::string result;
-    result.reserve(html_.size() + edits_.size() * 200);
+    std::size_t grows = 0;
+    for (const auto& e : edits_) grows += e.text.size();
+    result.reserve(html_.size() + grows);
     std::size_t at = 0;
     for (const auto& e : edits_) {
       if (e.offset < at) continue;  // overlapping edits cannot happen; guard anyway
@@ -235,7 +185,7 @@ class Rewriter {
   const TrackFn& track_;
   RewriteReport& report_;
   std::vector<Edit> edits_;
-  std::optional<std::size_t> body_end_;
+  std::size_t links_ = 0;
 };
 
 }  // namespace
