@@ -6,6 +6,19 @@
 #include "clicklog/migrations.hpp"
 
 namespace linktrack::clicklog {
+namespace {
+
+// SQLite counts every allocation under a global mutex unless told not to; linktrack never reads
+// those counts, and the writer allocates per row. Must run before the first connection opens.
+void configure_sqlite_once() {
+  static const int configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return sqlite3_initialize();
+  }();
+  (void)configured;
+}
+
+}  // namespace
 
 Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
   int flags =
@@ -15,6 +28,7 @@ Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : pa
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   }
+  configure_sqlite_once();
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -24,6 +38,9 @@ Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : pa
   }
   sqlite3_busy_timeout(db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db_, 1);
+  // A new log gets 16 KiB pages: appends touch fewer pages and the writer sustains about a
+  // third more events/s than with 4 KiB (tests/bench). A no-op on an existing database.
+  if (mode == Mode::read_write) exec("PRAGMA page_size = 16384");
 }
 
 Database::~Database() {
@@ -79,7 +96,6 @@ bool Statement::step() {
 
 void Statement::reset() {
   sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
 }
 
 std::string Statement::text(int column) const {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace linktrack::clicklog {
 
@@ -45,9 +46,11 @@ class Statement {
 
   void bind(int index, const std::string& v);
   // Binds without copying: `v` must outlive the statement's next step().
-  void bind_static(int index, const std::string& v) {
+  void bind_static(int index, std::string_view v) {
     sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }
+  void bind_static(int index, const std::string& v) { bind_static(index, std::string_view(v)); }
+  void bind_static(int index, const char* v) { bind_static(index, std::string_view(v)); }
   void bind_static(int index, const std::optional<std::string>& v) {
     if (v)
       bind_static(index, *v);
@@ -59,7 +62,7 @@ class Statement {
   void bind_null(int index);
   bool step();  // true while a row is available
   sqlite3_stmt* handle() const { return stmt_; }
-  void reset();
+  void reset();  // for the next step(); bindings stay until rebound
   std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string text(int column) const;
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }

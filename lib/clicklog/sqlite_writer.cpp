@@ -46,10 +46,11 @@ bool SqliteWriter::submit(ClickEvent event, std::function<void(bool)> on_durable
   stats_.submitted.fetch_add(1, std::memory_order_relaxed);
   {
     std::unique_lock lock(mutex_);
-    if (!stopping_ && queue_.size() < static_cast<std::size_t>(store_.queue_capacity)) {
+    const std::size_t pending = queue_.size() + taken_.load(std::memory_order_relaxed);
+    if (!stopping_ && pending < static_cast<std::size_t>(store_.queue_capacity)) {
       queue_.push_back({std::move(event), std::move(on_durable)});
-      stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
-      priority_.on_submit(queue_.size(), static_cast<std::size_t>(store_.queue_capacity));
+      stats_.queue_depth.store(pending + 1, std::memory_order_relaxed);
+      priority_.on_submit(pending + 1, static_cast<std::size_t>(store_.queue_capacity));
       const bool full_batch = queue_.size() >= static_cast<std::size_t>(store_.batch_max);
       const bool now = store_.durability == config::Durability::sync;
       lock.unlock();
@@ -81,37 +82,37 @@ void SqliteWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool SqliteWriter::write(std::deque<Pending>& batch) {
+bool SqliteWriter::write(Pending* batch, std::size_t count) {
   const auto started = std::chrono::steady_clock::now();
   try {
     Transaction tx(conn_->db);
     auto& s = conn_->insert;
-    for (const auto& p : batch) {
-      const auto& e = p.event;
+    // The batch outlives the transaction, so its strings are bound without copies.
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& e = batch[i].event;
       s.reset();
       s.bind(1, e.time_ms);
-      s.bind(2, std::string(to_string(e.kind)));
-      s.bind(3, e.host);
-      s.bind(4, e.campaign);
-      s.bind(5, e.template_id);
-      s.bind(6, e.message);
-      s.bind(7, e.recipient);
-      s.bind(8, e.link);
+      s.bind_static(2, to_string(e.kind));
+      s.bind_static(3, e.host);
+      s.bind_static(4, e.campaign);
+      s.bind_static(5, e.template_id);
+      s.bind_static(6, e.message);
+      s.bind_static(7, e.recipient);
+      s.bind_static(8, e.link);
       if (e.destination.empty())
         s.bind_null(9);
       else
-        s.bind(9, e.destination);
-      s.bind(10, e.client_ip);
-      s.bind(11, e.user_agent);
-      s.bind(12, e.referer);
+        s.bind_static(9, e.destination);
+      s.bind_static(10, e.client_ip);
+      s.bind_static(11, e.user_agent);
+      s.bind_static(12, e.referer);
       s.bind(13, static_cast<std::int64_t>(e.key_id));
       s.step();
     }
     tx.commit();
   } catch (const DatabaseError& err) {
     stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
-    spdlog::error("click log: writing {} event(s) failed, will retry: {}", batch.size(),
-                  err.what());
+    spdlog::error("click log: writing {} event(s) failed, will retry: {}", count, err.what());
     return false;
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -120,10 +121,9 @@ bool SqliteWriter::write(std::deque<Pending>& batch) {
   stats_.batch_micros_total.fetch_add(static_cast<std::uint64_t>(micros),
                                       std::memory_order_relaxed);
   stats_.batches.fetch_add(1, std::memory_order_relaxed);
-  stats_.written.fetch_add(batch.size(), std::memory_order_relaxed);
-  for (auto& p : batch)
-    if (p.on_durable) p.on_durable(true);
-  batch.clear();
+  stats_.written.fetch_add(count, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < count; ++i)
+    if (batch[i].on_durable) batch[i].on_durable(true);
   return true;
 }
 
@@ -149,7 +149,10 @@ void SqliteWriter::run() {
   const bool sync = store_.durability == config::Durability::sync;
   auto backoff = std::chrono::milliseconds(100);
   auto next_retention = std::chrono::steady_clock::now();
-  std::deque<Pending> batch;
+  // The whole queue is taken in one swap, so submitters wait on the lock for no longer than
+  // that; it is then written batch_max events a transaction.
+  std::vector<Pending> inbox;
+  std::size_t next = 0;  // first event of inbox not yet committed
   int failures_while_stopping = 0;
   priority_.attach(!sync);
   std::size_t depth = 0;
@@ -157,35 +160,39 @@ void SqliteWriter::run() {
     bool stopping;
     {
       std::unique_lock lock(mutex_);
-      if (batch.empty()) {
+      if (next == inbox.size()) {
+        inbox.clear();
+        next = 0;
+        taken_.store(0, std::memory_order_relaxed);
         // Batch mode gathers events for up to batch_interval_ms; sync mode writes at once and
         // lets events that arrive during a commit form the next group.
         wake_.wait_for(lock, interval, [&] {
           return stopping_ || queue_.size() >= batch_max || (sync && !queue_.empty());
         });
-        while (!queue_.empty() && batch.size() < batch_max) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-        depth = queue_.size();
-        stats_.queue_depth.store(depth, std::memory_order_relaxed);
+        inbox.swap(queue_);
+        taken_.store(inbox.size(), std::memory_order_relaxed);
       }
+      depth = queue_.size() + (inbox.size() - next);
+      stats_.queue_depth.store(depth, std::memory_order_relaxed);
       stopping = stopping_;
-      if (stopping && batch.empty() && queue_.empty()) break;
+      if (stopping && depth == 0) break;
     }
     priority_.on_drained(depth, static_cast<std::size_t>(store_.queue_capacity));
-    if (!batch.empty()) {
-      if (write(batch)) {
+    if (next < inbox.size()) {
+      const std::size_t count = std::min(batch_max, inbox.size() - next);
+      if (write(inbox.data() + next, count)) {
+        next += count;
+        taken_.store(inbox.size() - next, std::memory_order_relaxed);
         backoff = std::chrono::milliseconds(100);
       } else if (stopping && ++failures_while_stopping >= 5) {
         // The disk will not take them: count what is lost, loudly, rather than hang at exit.
         std::unique_lock lock(mutex_);
-        std::size_t lost = batch.size() + queue_.size();
-        for (auto& p : batch)
-          if (p.on_durable) p.on_durable(false);
-        for (auto& p : queue_)
-          if (p.on_durable) p.on_durable(false);
-        batch.clear();
+        for (auto* pending : {&inbox, &queue_}) {
+          for (std::size_t i = pending == &inbox ? next : 0; i < pending->size(); ++i)
+            if ((*pending)[i].on_durable) (*pending)[i].on_durable(false);
+        }
+        const std::size_t lost = (inbox.size() - next) + queue_.size();
+        next = inbox.size();
         queue_.clear();
         stats_.dropped.fetch_add(lost);
         spdlog::critical("click log: {} event(s) could not be written before exit", lost);

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
+#include <vector>
 #include <mutex>
 #include <thread>
 
@@ -43,7 +43,7 @@ class SqliteWriter final : public ClickSink {
     std::function<void(bool)> on_durable;
   };
   void run();
-  bool write(std::deque<Pending>& batch);
+  bool write(Pending* batch, std::size_t count);
   void delete_expired();
 
   config::Store store_;
@@ -51,7 +51,10 @@ class SqliteWriter final : public ClickSink {
   WriterStats& stats_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Pending> queue_;
+  std::vector<Pending> queue_;
+  // Events the writer has taken from queue_ in one swap and not yet committed: they still count
+  // against queue_capacity.
+  std::atomic<std::size_t> taken_{0};
   bool stopping_ = false;
   std::chrono::steady_clock::time_point last_drop_log_{};
   std::uint64_t drops_since_log_ = 0;

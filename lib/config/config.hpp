@@ -75,7 +75,7 @@ enum class Durability { batch, sync };
 
 struct Store {
   std::string path = "data/clicks.db";
-  std::int64_t batch_max = 1024;
+  std::int64_t batch_max = 4096;
   std::int64_t batch_interval_ms = 50;
   std::int64_t queue_capacity = 65536;
   Durability durability = Durability::batch;

@@ -115,3 +115,19 @@ TEST_CASE("forget removes exactly one recipient's rows") {
   CHECK(s.int64(1) == 0);
   CHECK(clicklog::forget_recipient(db, "nobody") == 0);
 }
+
+TEST_CASE("forget finds a recipient's rows in every rowid slice, sparse ids included") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("s.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  // 200,000 rows starting at id 50,000 (as after retention), the recipient in three slices.
+  db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 50000 UNION ALL SELECT i + 1 FROM n WHERE i < 249999) "
+      "INSERT INTO events (id, time_ms, kind, host, recipient, key_id) "
+      "SELECT i, i, 'click', 'h', CASE WHEN i IN (50000, 170001, 249999) THEN 'r' ELSE 'x' END, 1 "
+      "FROM n");
+  CHECK(clicklog::forget_recipient(db, "r") == 3);
+  clicklog::Statement s(db, "SELECT count(*) FROM events");
+  s.step();
+  CHECK(s.int64(0) == 200000 - 3);
+}
