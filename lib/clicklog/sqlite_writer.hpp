@@ -5,9 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <vector>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "clicklog/sink.hpp"
 #include "clicklog/writer_priority.hpp"

@@ -1,21 +1,21 @@
 #include "http/append_query.hpp"
 
-#include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+
+#include "token/destination.hpp"
 
 namespace linktrack::http {
 
 std::optional<std::string> append_query(
-    const std::string& destination,
+    boost::urls::url_view destination,
     const std::vector<std::pair<std::string, std::string>>& params) {
-  if (params.empty()) return destination;
-  auto parsed = boost::urls::parse_uri(destination);
-  if (!parsed) return std::nullopt;
-  boost::urls::url u(*parsed);
+  if (params.empty()) return std::string(destination.buffer());
+  boost::urls::url u(destination);
   auto query = u.params();
   for (const auto& [name, value] : params) {
     if (!query.contains(name)) query.append({name, value});
   }
+  if (u.buffer().size() > token::kMaxDestinationBytes) return std::nullopt;
   return std::string(u.buffer());
 }
 

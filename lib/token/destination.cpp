@@ -5,6 +5,12 @@
 namespace linktrack::token {
 
 std::optional<std::string> destination_problem(std::string_view url) {
+  boost::urls::url_view parsed;
+  return destination_problem(url, parsed);
+}
+
+std::optional<std::string> destination_problem(std::string_view url,
+                                               boost::urls::url_view& parsed_url) {
   if (url.empty()) return "the URL is empty";
   if (url.size() > kMaxDestinationBytes)
     return "the URL is longer than " + std::to_string(kMaxDestinationBytes) + " bytes";
@@ -20,6 +26,7 @@ std::optional<std::string> destination_problem(std::string_view url) {
     return "only http and https URLs are allowed";
   if (!parsed->has_authority() || parsed->encoded_host().empty()) return "the URL has no host";
   if (parsed->has_userinfo()) return "user:password@ in a URL is not allowed";
+  parsed_url = *parsed;
   return std::nullopt;
 }
 

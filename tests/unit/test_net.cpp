@@ -63,6 +63,23 @@ TEST_CASE("base64 and base64url round trip; non-canonical spellings are refused"
   CHECK_FALSE(util::base64_decode("abc"));
 }
 
+TEST_CASE("base64url: a 2- or 3-character tail decodes only when its spare bits are zero") {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  int two = 0, three = 0;
+  for (char a : alphabet) {
+    for (char b : alphabet) {
+      for (const std::string& spelling : {std::string{a, b}, std::string{'Q', a, b}}) {
+        const auto decoded = util::base64url_decode(spelling);
+        // Accepted spellings are exactly the encodings of some bytes.
+        if (decoded) CHECK(util::base64url_encode(*decoded) == spelling);
+        (spelling.size() == 2 ? two : three) += decoded.has_value();
+      }
+    }
+  }
+  CHECK(two == 256);            // one spelling for each byte
+  CHECK(three == 64 * 64 / 4);  // 16 bits in 18: the last character's 2 spare bits are zero
+}
+
 TEST_CASE("did you mean") {
   CHECK(util::closest("fallback_urll", {"host", "fallback_url"}) == "fallback_url");
   CHECK_FALSE(util::closest("zzzzzz", {"host", "fallback_url"}));
