@@ -24,44 +24,44 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(io_, beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  // accept() fills in the peer's address, saving a getpeername() per connection.
+  acceptor_.async_accept(io_, peer_,
+                         beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(beast::error_code ec, asio::ip::tcp::socket socket) {
   if (ec == asio::error::operation_aborted) return;  // stopped
-  if (!ec) {
-    beast::error_code peer_ec;
-    auto remote = socket.remote_endpoint(peer_ec);
-    if (!peer_ec) {
-      net::IpAddress peer;
-      if (remote.address().is_v4()) {
-        auto b = remote.address().to_v4().to_bytes();
-        std::copy(b.begin(), b.end(), peer.bytes.begin());
-      } else {
-        auto b = remote.address().to_v6().to_bytes();
-        std::copy(b.begin(), b.end(), peer.bytes.begin());
-        peer.v6 = true;
-        peer = peer.unmapped();
-      }
-      rt_.metrics().connections_accepted.fetch_add(1, std::memory_order_relaxed);
-      if (kind_ != ListenerKind::admin && !rt_.admit(peer.to_string())) {
-        rt_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        socket.set_option(asio::ip::tcp::no_delay(true), peer_ec);
-        auto state = rt_.thread_view().state;
-        if (kind_ == ListenerKind::https && state->tls) {
-          std::make_shared<TlsSession>(std::move(socket), rt_, peer, state->tls)->run();
-        } else if (kind_ == ListenerKind::https) {
-          rt_.release(peer.to_string());  // no domain has TLS: nothing to handshake with
-        } else {
-          std::make_shared<PlainSession>(std::move(socket), rt_, peer,
-                                         kind_ == ListenerKind::admin ? admin_ : AdminHandler{})
-              ->run();
-        }
-      }
-    }
-  } else {
+  if (ec) {
     spdlog::warn("accept failed: {}", ec.message());
+    do_accept();
+    return;
+  }
+  net::IpAddress peer;
+  if (peer_.address().is_v4()) {
+    auto b = peer_.address().to_v4().to_bytes();
+    std::copy(b.begin(), b.end(), peer.bytes.begin());
+  } else {
+    auto b = peer_.address().to_v6().to_bytes();
+    std::copy(b.begin(), b.end(), peer.bytes.begin());
+    peer.v6 = true;
+    peer = peer.unmapped();
+  }
+  rt_.metrics().connections_accepted.fetch_add(1, std::memory_order_relaxed);
+  if (kind_ != ListenerKind::admin && !rt_.admit(peer.to_string())) {
+    rt_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    beast::error_code option_ec;
+    socket.set_option(asio::ip::tcp::no_delay(true), option_ec);
+    auto state = rt_.thread_view().state;
+    if (kind_ == ListenerKind::https && state->tls) {
+      std::make_shared<TlsSession>(std::move(socket), rt_, peer, state->tls)->run();
+    } else if (kind_ == ListenerKind::https) {
+      rt_.release(peer.to_string());  // no domain has TLS: nothing to handshake with
+    } else {
+      std::make_shared<PlainSession>(std::move(socket), rt_, peer,
+                                     kind_ == ListenerKind::admin ? admin_ : AdminHandler{})
+          ->run();
+    }
   }
   do_accept();
 }

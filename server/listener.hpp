@@ -28,6 +28,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   asio::io_context& io_;
   asio::ip::tcp::acceptor acceptor_;
+  asio::ip::tcp::endpoint peer_;  // of the connection being accepted
   ListenerKind kind_;
   Runtime& rt_;
   AdminHandler admin_;
