@@ -209,8 +209,12 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
         beast::bind_front_handler(&TlsSession::on_handshake, shared_from_this()));
   }
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  // Sends close_notify and closes without waiting for the client's: TLS lets the side that
+  // closes first skip that wait (RFC 8446, 6.1), and every response is complete by now. It
+  // saves a read and a wakeup per connection, and the connection's memory goes sooner.
   void do_close() {
     tcp().expires_after(std::chrono::seconds(2));
+    SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
   }
 
