@@ -12,10 +12,7 @@ struct SqliteWriter::Connection {
   Statement insert;
   explicit Connection(const config::Store& store)
       : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
-        insert(db, (prepare(db),
-                    "INSERT INTO events (time_ms, kind, host, campaign, template, "
-                    "message, recipient, link, destination, client_ip, user_agent, "
-                    "referer, key_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {}
+        insert(db, (prepare(db), kInsertSql)) {}
   static Database& prepare(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");

@@ -120,7 +120,8 @@ std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFor
 }
 
 std::int64_t forget_recipient(Database& db, const std::string& recipient) {
-  // No index on recipient (it would cost the writer a random insert per click), so this scans:
+  // No index on recipient (it would cost the writer a random insert per click, see
+  // migrations/0002_lighter_inserts.sql), so this scans:
   // in rowid slices, one short transaction each, so that a running server's writer is only
   // ever held off for one slice. Rows written meanwhile are covered by reading the end again.
   constexpr std::int64_t kSlice = 65536;

@@ -54,6 +54,44 @@ TEST_CASE("migrations run from every earlier version") {
   }
 }
 
+TEST_CASE("upgrading a version-1 log keeps every row and id, and still checks kind") {
+  const auto& all = clicklog::embedded_migrations();
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  db.exec(all[0].sql);
+  db.exec("PRAGMA user_version = " + std::to_string(all[0].version));
+  db.exec(
+      "INSERT INTO events (id, time_ms, kind, host, recipient, key_id) VALUES "
+      "(7, 1, 'click', 'h', 'r1', 1), (9, 2, 'open', 'h', 'r2', 1), (12, 3, 'app', 'h', NULL, 2)");
+  clicklog::migrate(db);
+  clicklog::Statement rows(db,
+                           "SELECT group_concat(id || kind || ifnull(recipient, '-'), ' ') "
+                           "FROM (SELECT * FROM events ORDER BY id)");
+  rows.step();
+  CHECK(rows.text(0) == "7clickr1 9openr2 12app-");
+  CHECK_THROWS(db.exec("INSERT INTO events (time_ms, kind, host, key_id) VALUES (1, 'x', 'h', 1)"));
+  clicklog::Statement indexes(db,
+                              "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+                              "sqlite_master WHERE type = 'index' ORDER BY name)");
+  indexes.step();
+  CHECK(indexes.text(0) == "events_campaign_time events_time");
+}
+
+TEST_CASE("the writer's insert builds no temporary b-tree") {
+  // An IN list in a CHECK did: a temporary table built and dropped on every insert.
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  clicklog::Statement plan(db, std::string("EXPLAIN ") + clicklog::SqliteWriter::kInsertSql);
+  int ops = 0, ephemeral = 0;
+  while (plan.step()) {
+    ++ops;
+    ephemeral += plan.text(1) == "OpenEphemeral";
+  }
+  CHECK(ops > 10);
+  CHECK(ephemeral == 0);
+}
+
 TEST_CASE("a database newer than the binary is refused") {
   test::TempDir dir;
   clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
