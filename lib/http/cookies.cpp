@@ -5,9 +5,8 @@ namespace {
 
 // RFC 6265 cookie-octets pass as they are; anything else (spaces, quotes, commas, semicolons,
 // backslashes, non-ASCII) is percent-encoded, which the customer's pages decode.
-std::string cookie_value(const std::string& v) {
+void append_cookie_value(std::string& out, const std::string& v) {
   static const char* hex = "0123456789ABCDEF";
-  std::string out;
   for (unsigned char c : v) {
     bool octet = c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
                  (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
@@ -19,21 +18,27 @@ std::string cookie_value(const std::string& v) {
       out.push_back(hex[c & 15]);
     }
   }
-  return out;
 }
 
 }  // namespace
 
 std::vector<std::string> attribution_cookies(const config::Cookies& c, const token::LinkFields& f,
                                              bool secure) {
-  std::vector<std::string> out;
   std::string attributes;
-  if (!c.domain.empty()) attributes += "; Domain=" + c.domain;
-  attributes += "; Path=/; Max-Age=" + std::to_string(c.max_age_seconds);
-  if (secure) attributes += "; Secure";
-  attributes += "; SameSite=Lax";
+  if (!c.domain.empty()) attributes.append("; Domain=").append(c.domain);
+  attributes.append("; Path=/; Max-Age=").append(std::to_string(c.max_age_seconds));
+  if (secure) attributes.append("; Secure");
+  attributes.append("; SameSite=Lax");
+  std::vector<std::string> out;
+  out.reserve(4);
+  // Each cookie is built in one string, sized up front: this runs on every click.
   auto add = [&](const std::string& name, const std::optional<std::string>& value) {
-    if (!name.empty() && value) out.push_back(name + "=" + cookie_value(*value) + attributes);
+    if (name.empty() || !value) return;
+    std::string& cookie = out.emplace_back();
+    cookie.reserve(name.size() + 1 + 3 * value->size() + attributes.size());
+    cookie.append(name).push_back('=');
+    append_cookie_value(cookie, *value);
+    cookie.append(attributes);
   };
   add(c.names.campaign, f.campaign);
   add(c.names.template_id, f.template_id);
