@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "rewrite/gumbo_arena.hpp"
 #include "rewrite/start_tag_scanner.hpp"
 
 namespace linktrack::rewrite {
@@ -79,7 +80,9 @@ std::string decode_attribute(std::string_view raw_with_quotes, std::string_view 
       i += 4;
     } else {
       const std::string fragment = "<a href=" + std::string(raw_with_quotes) + ">";
-      GumboOutput* doc = gumbo_parse(fragment.c_str());
+      GumboArena arena;
+      GumboOutput* doc =
+          gumbo_parse_with_options(arena.options(), fragment.data(), fragment.size());
       std::string value;
       std::vector<const GumboNode*> todo{doc->root};
       while (!todo.empty()) {
@@ -94,7 +97,6 @@ std::string decode_attribute(std::string_view raw_with_quotes, std::string_view 
         for (unsigned k = 0; k < kids.length; ++k)
           todo.push_back(static_cast<const GumboNode*>(kids.data[k]));
       }
-      gumbo_destroy_output(&kGumboDefaultOptions, doc);
       return value;
     }
   }

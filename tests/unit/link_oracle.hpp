@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "rewrite/gumbo_arena.hpp"
 #include "rewrite/start_tag_scanner.hpp"
 
 namespace linktrack::test {
@@ -32,9 +33,8 @@ inline std::vector<Link> scanner_links(std::string_view html,
 
 // The same links as gumbo's full HTML5 parse sees them: the oracle the scanner must agree with.
 inline std::vector<Link> gumbo_links(std::string_view html) {
-  GumboOptions options = kGumboDefaultOptions;
-  options.max_errors = 0;
-  GumboOutput* doc = gumbo_parse_with_options(&options, html.data(), html.size());
+  rewrite::GumboArena arena;
+  GumboOutput* doc = gumbo_parse_with_options(arena.options(), html.data(), html.size());
   auto offset = [&](const char* p) { return static_cast<std::size_t>(p - html.data()); };
   auto inside = [&](const GumboStringPiece& s) {
     return s.length > 0 && s.data >= html.data() && s.data + s.length <= html.data() + html.size();
@@ -67,7 +67,6 @@ inline std::vector<Link> gumbo_links(std::string_view html) {
       for (unsigned i = 0; i < kids->length; ++i)
         todo.push_back(static_cast<const GumboNode*>(kids->data[i]));
   }
-  gumbo_destroy_output(&options, doc);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
