@@ -155,12 +155,13 @@ void SqliteWriter::run() {
   std::size_t depth = 0;
   while (true) {
     bool stopping;
+    if (next == inbox.size()) {
+      inbox.clear();  // frees thousands of strings: outside the lock submitters take
+      next = 0;
+    }
     {
       std::unique_lock lock(mutex_);
-      if (next == inbox.size()) {
-        inbox.clear();
-        next = 0;
-        taken_.store(0, std::memory_order_relaxed);
+      if (inbox.empty()) {
         // Batch mode gathers events for up to batch_interval_ms; sync mode writes at once and
         // lets events that arrive during a commit form the next group.
         wake_.wait_for(lock, interval, [&] {
