@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,7 +19,7 @@ const char* to_string(Rejection r);
 
 struct Response {
   unsigned status = 200;
-  std::string content_type;
+  std::string_view content_type;  // always a constant: no allocation per response
   std::string body;
   std::string location;  // for 3xx
   std::vector<std::string> set_cookies;

@@ -16,8 +16,19 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 }
 
 std::string IpAddress::to_string() const {
+  if (!v6) {
+    // Every click logs its client's address; inet_ntop formats IPv4 through sprintf.
+    std::string out;
+    out.reserve(15);
+    for (int i = 0; i < 4; ++i) {
+      char digits[3];
+      if (i) out.push_back('.');
+      out.append(digits, std::to_chars(digits, digits + 3, bytes[i]).ptr);
+    }
+    return out;
+  }
   char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf);
+  inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
   return buf;
 }
 

@@ -51,6 +51,12 @@ TEST_CASE("durations") {
   CHECK_FALSE(util::parse_duration_seconds("d"));
 }
 
+TEST_CASE("addresses print as they parse") {
+  for (const char* text : {"0.0.0.0", "255.255.255.255", "10.0.100.9", "192.168.1.20", "::1",
+                           "2001:db8::7", "::ffff:10.1.2.3"})
+    CHECK(net::IpAddress::parse(text)->to_string() == text);
+}
+
 TEST_CASE("base64 and base64url round trip; non-canonical spellings are refused") {
   for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\x00\x01"}) {
     CHECK(util::base64_decode(util::base64_encode(s)) == s);
