@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <array>
+
 namespace linktrack::util {
 
 std::string base64_encode(std::string_view bytes) {
@@ -13,10 +15,10 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
-    text.remove_suffix(1);
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.remove_prefix(1);
+namespace {
+
+// OpenSSL's decoder on whole, padded standard base64.
+std::optional<std::string> decode_padded(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   std::string out(text.size() / 4 * 3, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
@@ -29,6 +31,26 @@ std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() > 1 && text[text.size() - 2] == '=') ++pad;
   out.resize(static_cast<size_t>(n) - pad);
   return out;
+}
+
+// base64url characters in the standard alphabet, and 0 for anything that is not base64url.
+constexpr std::array<char, 256> kUrlToStandard = [] {
+  std::array<char, 256> t{};
+  for (char c = 'A'; c <= 'Z'; ++c) t[static_cast<unsigned char>(c)] = c;
+  for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = c;
+  for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
+  t['-'] = '+';
+  t['_'] = '/';
+  return t;
+}();
+
+}  // namespace
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.remove_prefix(1);
+  return decode_padded(text);
 }
 
 std::string base64url_encode(std::string_view bytes) {
@@ -45,22 +67,17 @@ std::string base64url_encode(std::string_view bytes) {
 
 std::optional<std::string> base64url_decode(std::string_view text) {
   if (text.size() % 4 == 1) return std::nullopt;
-  std::string s;
-  s.reserve(text.size() + 3);
-  for (char c : text) {
-    if (c == '-')
-      s.push_back('+');
-    else if (c == '_')
-      s.push_back('/');
-    else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-      s.push_back(c);
-    else
-      return std::nullopt;  // '+', '/', '=' and anything else are not base64url
+  // Every click decodes a token: translate in one pass by table into a buffer already padded.
+  std::string s(text.size() + (4 - text.size() % 4) % 4, '=');
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = kUrlToStandard[static_cast<unsigned char>(text[i])];
+    if (c == 0) return std::nullopt;  // '+', '/', '=' and anything else are not base64url
+    s[i] = c;
   }
   // Reject non-canonical encodings, so one token has exactly one spelling: the bits of the last
   // character beyond the final byte (4 of them after 2 characters, 2 after 3) must be zero.
   if (const std::size_t tail = text.size() % 4; tail != 0) {
-    const char last = s.back();
+    const char last = s[text.size() - 1];
     const int value = last >= 'A' && last <= 'Z'   ? last - 'A'
                       : last >= 'a' && last <= 'z' ? last - 'a' + 26
                       : last >= '0' && last <= '9' ? last - '0' + 52
@@ -68,8 +85,7 @@ std::optional<std::string> base64url_decode(std::string_view text) {
                                                    : 63;
     if ((value & (tail == 2 ? 0x0f : 0x03)) != 0) return std::nullopt;
   }
-  while (s.size() % 4 != 0) s.push_back('=');
-  return base64_decode(s);
+  return decode_padded(s);
 }
 
 }  // namespace linktrack::util
