@@ -68,7 +68,9 @@ class Session {
     if (parser_->is_done()) return on_read({}, 0);
     // The buffer holds a header and a body at their limits, so the parser's own limit errors
     // come first; this only guards against a parser that never finishes.
-    const std::size_t room = std::min<std::size_t>(65536, buffer_.max_size() - buffer_.size());
+    // Grows the buffer only as needed (at least 512 bytes), as http::async_read does: an idle
+    // keep-alive connection should hold little.
+    const std::size_t room = beast::read_size(buffer_, 65536);
     if (room == 0) return on_read(bhttp::error::buffer_overflow, 0);
     self().stream().async_read_some(
         buffer_.prepare(room),
