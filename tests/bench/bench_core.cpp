@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "../unit/reference_link.hpp"
 #include "clicklog/sqlite_writer.hpp"
 #include "rewrite/html_rewriter.hpp"
 #include "token/codec.hpp"
@@ -35,23 +36,9 @@ std::shared_ptr<const token::Keyring> keyring() {
       std::vector<token::Keyring::Secret>{{1, std::string(32, 'k')}});
 }
 
-token::LinkFields reference() {
-  token::LinkFields f;
-  f.url =
-      "https://www.example.com/products/spring-sale/shoes/running/"
-      "item-12345?utm_campaign=spring&variant=blue&size=42&ref=nl001";
-  f.campaign = "123456";
-  f.template_id = "7890";
-  f.message = "0123456789abcdef0123456789abcdef";
-  f.recipient = "987654321";
-  f.link = "3";
-  f.issued_at = 1790000000;
-  return f;
-}
-
 void BM_TokenSign(benchmark::State& state) {
   token::TokenCodec codec(keyring());
-  auto f = reference();
+  auto f = test::reference_link();
   std::int64_t i = 0;
   for (auto _ : state) {
     f.issued_at = 1790000000 + (i++ & 0xffff);  // vary the input so no result is reused
@@ -64,7 +51,7 @@ BENCHMARK(BM_TokenSign);
 void BM_TokenVerify(benchmark::State& state) {
   token::TokenCodec codec(keyring());
   std::vector<std::string> tokens;
-  auto f = reference();
+  auto f = test::reference_link();
   for (int i = 0; i < 1024; ++i) {
     f.recipient = std::to_string(1000000 + i);
     tokens.push_back(codec.encode(f, "links.example.com"));

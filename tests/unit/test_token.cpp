@@ -3,6 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "reference_link.hpp"
 #include "test_helpers.hpp"
 #include "token/codec.hpp"
 #include "token/destination.hpp"
@@ -21,20 +22,6 @@ std::shared_ptr<const token::Keyring> keys(std::vector<std::pair<std::uint32_t, 
   std::vector<token::Keyring::Secret> secrets;
   for (auto [id, b64] : ks) secrets.push_back({id, *util::base64_decode(b64)});
   return std::make_shared<const token::Keyring>(secrets);
-}
-
-token::LinkFields reference_fields() {
-  token::LinkFields f;
-  f.url =
-      "https://www.example.com/products/spring-sale/shoes/running/"
-      "item-12345?utm_campaign=spring&variant=blue&size=42&ref=nl001";
-  f.campaign = "123456";
-  f.template_id = "7890";
-  f.message = "0123456789abcdef0123456789abcdef";
-  f.recipient = "987654321";
-  f.link = "3";
-  f.issued_at = kNow;
-  return f;
 }
 
 }  // namespace
@@ -68,7 +55,7 @@ TEST_CASE("every combination of fields round-trips") {
 
 TEST_CASE("one link always gives one token; different links give different tokens") {
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
-  auto f = reference_fields();
+  auto f = test::reference_link(kNow);
   CHECK(codec.encode(f, kHost) == codec.encode(f, kHost));
   auto g = f;
   g.recipient = "987654322";
@@ -77,7 +64,7 @@ TEST_CASE("one link always gives one token; different links give different token
 
 TEST_CASE("flipping any single bit of a token is rejected") {
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
-  auto raw = *util::base64url_decode(codec.encode(reference_fields(), kHost));
+  auto raw = *util::base64url_decode(codec.encode(test::reference_link(kNow), kHost));
   for (std::size_t bit = 0; bit < raw.size() * 8; ++bit) {
     auto flipped = raw;
     flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
@@ -89,7 +76,7 @@ TEST_CASE("flipping any single bit of a token is rejected") {
 
 TEST_CASE("truncated and extended tokens are rejected") {
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
-  auto t = codec.encode(reference_fields(), kHost);
+  auto t = codec.encode(test::reference_link(kNow), kHost);
   for (std::size_t n = 0; n < t.size(); ++n)
     CHECK(codec.decode(t.substr(0, n), kHost, kNow).status != DecodeStatus::ok);
   CHECK(codec.decode(t + "AA", kHost, kNow).status != DecodeStatus::ok);
@@ -98,12 +85,12 @@ TEST_CASE("truncated and extended tokens are rejected") {
 
 TEST_CASE("keys rotate: a token signed with key 1 verifies after key 2 is put in front") {
   token::TokenCodec old_codec(keys({{1, test::kTestSecret}}));
-  auto t = old_codec.encode(reference_fields(), kHost);
+  auto t = old_codec.encode(test::reference_link(kNow), kHost);
   token::TokenCodec rotated(keys({{2, test::kTestSecret2}, {1, test::kTestSecret}}));
   auto d = rotated.decode(t, kHost, kNow);
   CHECK(d.status == DecodeStatus::ok);
   CHECK(d.key_id == 1);
-  auto fresh = rotated.encode(reference_fields(), kHost);
+  auto fresh = rotated.encode(test::reference_link(kNow), kHost);
   CHECK(rotated.decode(fresh, kHost, kNow).key_id == 2);
   // Once key 1 is removed, its tokens name an unknown key.
   token::TokenCodec only2(keys({{2, test::kTestSecret2}}));
@@ -115,14 +102,14 @@ TEST_CASE("keys rotate: a token signed with key 1 verifies after key 2 is put in
 
 TEST_CASE("a token for host A fails on host B") {
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
-  auto t = codec.encode(reference_fields(), "a.example.com");
+  auto t = codec.encode(test::reference_link(kNow), "a.example.com");
   CHECK(codec.decode(t, "a.example.com", kNow).status == DecodeStatus::ok);
   CHECK(codec.decode(t, "b.example.com", kNow).status == DecodeStatus::bad_tag);
 }
 
 TEST_CASE("an expired token is reported as expired, with its fields") {
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
-  auto f = reference_fields();
+  auto f = test::reference_link(kNow);
   f.expires_at = kNow + 60;
   auto t = codec.encode(f, kHost);
   CHECK(codec.decode(t, kHost, kNow + 59).status == DecodeStatus::ok);
@@ -133,7 +120,7 @@ TEST_CASE("an expired token is reported as expired, with its fields") {
 
 TEST_CASE("the reference link's tracked URL is at most 260 characters") {
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
-  auto f = reference_fields();
+  auto f = test::reference_link(kNow);
   REQUIRE(f.url.size() == 120);
   auto url = "https://" + kHost + "/c/" + codec.encode(f, kHost);
   INFO(url);
