@@ -61,7 +61,7 @@ int decode(const DecodeArgs& a) {
     auto j = token::to_json(d.fields);
     j["key_id"] = d.key_id;
     j["host"] = domain->host;
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   if (d.status == token::DecodeStatus::ok) return 0;
   std::cerr << "error: " << explain(d.status) << "\n";

@@ -8,6 +8,7 @@
 #include "clicklog/database.hpp"
 #include "commands.hpp"
 #include "config/load.hpp"
+#include "config/reload.hpp"
 #include "config_option.hpp"
 #include "listener.hpp"
 
@@ -53,16 +54,17 @@ void reload(const std::string& path, Runtime& rt) {
     return;
   }
   try {
-    auto old = rt.state()->snapshot->config;
-    auto next = build_state(result.config);
-    if (old->listen.https != result.config->listen.https ||
-        old->listen.http != result.config->listen.http ||
-        old->listen.admin != result.config->listen.admin ||
-        old->store.path != result.config->store.path || old->threads != result.config->threads)
-      spdlog::warn("reload: listen addresses, threads and store.path take effect after a restart");
+    for (const auto& w : result.warnings) spdlog::warn("{}", w);
+    auto next_config = std::make_shared<config::Config>(*result.config);
+    const auto held = config::keep_restart_settings(*rt.state()->snapshot->config, *next_config);
+    for (const auto& key : held)
+      spdlog::warn("reload: {} changed; it needs a restart and keeps its running value until then",
+                   key);
+    auto next = build_state(next_config);
     rt.replace(std::move(next));
+    spdlog::set_level(spdlog::level::from_str(next_config->log.level));
     rt.metrics().reloads.fetch_add(1);
-    spdlog::info("reloaded {}: {} domain(s)", path, result.config->domains.size());
+    spdlog::info("reloaded {}: {} domain(s)", path, next_config->domains.size());
   } catch (const std::exception& e) {
     rt.metrics().reload_failures.fetch_add(1);
     spdlog::error("reload refused: {}; still serving the previous config", e.what());
@@ -86,6 +88,13 @@ int serve(const std::string& path) {
     return 1;
   }
   Runtime rt(state, *writer, writer_stats);
+  const auto room = server::connection_room();
+  rt.set_connection_room(room);
+  if (config->limits.max_connections > room)
+    spdlog::warn(
+        "limits.max_connections is {} but the descriptor limit leaves room for {} connections: "
+        "{} applies (raise LimitNOFILE to allow more)",
+        config->limits.max_connections, room, room);
 
   const unsigned threads = config->threads > 0 ? static_cast<unsigned>(config->threads)
                                                : std::max(1u, std::thread::hardware_concurrency());
@@ -94,6 +103,9 @@ int serve(const std::string& path) {
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<std::shared_ptr<server::Listener>> listeners;
   try {
+    for (const auto& a : config->listen.https_addresses) server::ensure_unclaimed(a);
+    for (const auto& a : config->listen.http_addresses) server::ensure_unclaimed(a);
+    if (config->listen.admin_address) server::ensure_unclaimed(*config->listen.admin_address);
     for (unsigned t = 0; t < threads; ++t) {
       auto& io = *contexts.emplace_back(std::make_unique<asio::io_context>(1));
       for (const auto& a : config->listen.https_addresses)
@@ -118,7 +130,19 @@ int serve(const std::string& path) {
   std::vector<std::thread> workers;
   for (auto& io : contexts) {
     guards.push_back(asio::make_work_guard(*io));
-    workers.emplace_back([&io] { io->run(); });
+    workers.emplace_back([&io, &rt] {
+      // Handlers catch their own exceptions; should one still escape, it is logged and the
+      // thread serves on rather than ending the process with every queued click.
+      for (;;) {
+        try {
+          io->run();
+          return;
+        } catch (const std::exception& e) {
+          rt.metrics().request_exceptions.fetch_add(1);
+          spdlog::error("I/O thread: unhandled exception, continuing: {}", e.what());
+        }
+      }
+    });
   }
 
   asio::io_context control;

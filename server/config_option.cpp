@@ -13,6 +13,7 @@ void add_config_option(CLI::App& cmd, std::string& path) {
 
 std::shared_ptr<const config::Config> load_or_report(const std::string& path) {
   auto result = config::load_config(path);
+  for (const auto& w : result.warnings) std::cerr << w << "\n";
   for (const auto& e : result.errors) std::cerr << e << "\n";
   return result.config;
 }

@@ -1,25 +1,35 @@
 #include "runtime.hpp"
 
+#include <algorithm>
+
 namespace linktrack::server {
 
-bool Runtime::admit(const std::string& client) {
-  const auto& limits = state()->snapshot->config->limits;
+Runtime::Admission Runtime::admit(const net::IpAddress& peer) {
+  const auto& config = *state()->snapshot->config;
+  const auto cap = std::min(config.limits.max_connections, connection_room_);
+  const bool proxy =
+      std::any_of(config.trusted_proxy_ranges.begin(), config.trusted_proxy_ranges.end(),
+                  [&](const net::Cidr& c) { return c.contains(peer); });
   std::lock_guard lock(clients_mutex_);
-  if (metrics_.connections_open.load() >= limits.max_connections) return false;
-  auto& n = per_client_[client];
-  if (n >= limits.connections_per_client) {
-    if (n == 0) per_client_.erase(client);
-    return false;
+  if (metrics_.connections_open.load() >= cap) return Admission::refused;
+  if (!proxy) {
+    auto& n = per_client_[peer.to_string()];
+    if (n >= config.limits.connections_per_client) {
+      if (n == 0) per_client_.erase(peer.to_string());
+      return Admission::refused;
+    }
+    ++n;
   }
-  ++n;
   metrics_.connections_open.fetch_add(1);
-  return true;
+  return proxy ? Admission::uncounted : Admission::counted;
 }
 
-void Runtime::release(const std::string& client) {
+void Runtime::release(const net::IpAddress& peer, Admission admission) {
   std::lock_guard lock(clients_mutex_);
-  auto it = per_client_.find(client);
-  if (it != per_client_.end() && --it->second <= 0) per_client_.erase(it);
+  if (admission == Admission::counted) {
+    auto it = per_client_.find(peer.to_string());
+    if (it != per_client_.end() && --it->second <= 0) per_client_.erase(it);
+  }
   metrics_.connections_open.fetch_sub(1);
 }
 

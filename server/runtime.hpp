@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,9 +57,13 @@ class Runtime {
     return view;
   }
 
-  // Connection admission: false when over max_connections or the per-client limit.
-  bool admit(const std::string& client);
-  void release(const std::string& client);
+  // Connection admission. Over max_connections (or what the descriptor limit leaves room
+  // for) or over connections_per_client: refused. A trusted proxy carries many clients, so the
+  // per-client limit does not apply to it: it is admitted uncounted.
+  enum class Admission { refused, counted, uncounted };
+  Admission admit(const net::IpAddress& peer);
+  void release(const net::IpAddress& peer, Admission admission);
+  void set_connection_room(std::int64_t room) { connection_room_ = room; }
 
   clicklog::ClickSink& sink() { return sink_; }
   metrics::Metrics& metrics() { return metrics_; }
@@ -73,6 +78,7 @@ class Runtime {
   metrics::Metrics metrics_;
   std::mutex clients_mutex_;
   std::unordered_map<std::string, std::int64_t> per_client_;
+  std::int64_t connection_room_ = std::numeric_limits<std::int64_t>::max();
 };
 
 }  // namespace linktrack::server

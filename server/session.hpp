@@ -5,7 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <atomic>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -17,6 +20,7 @@
 
 #include "http/handler.hpp"
 #include "http_date.hpp"
+#include "request_framing.hpp"
 #include "runtime.hpp"
 
 namespace linktrack::server {
@@ -32,10 +36,16 @@ using AdminHandler =
 template <class Derived>
 class Session {
  public:
-  Session(Runtime& rt, net::IpAddress peer, bool tls, AdminHandler admin)
-      : rt_(rt), peer_(peer), peer_text_(peer.to_string()), tls_(tls), admin_(std::move(admin)) {}
+  Session(Runtime& rt, net::IpAddress peer, Runtime::Admission admission, bool tls,
+          AdminHandler admin)
+      : rt_(rt),
+        peer_(peer),
+        peer_text_(peer.to_string()),
+        admission_(admission),
+        tls_(tls),
+        admin_(std::move(admin)) {}
   ~Session() {
-    if (!admin_) rt_.release(peer_text_);  // admin connections are not counted against clients
+    if (!admin_) rt_.release(peer_, admission_);  // admin connections are not counted
   }
 
  protected:
@@ -92,35 +102,24 @@ class Session {
     if (ec == bhttp::error::end_of_stream) return self().do_close();
     if (ec == bhttp::error::header_limit) return send_error(431, "Request header too large.\n");
     if (ec == bhttp::error::body_limit) return send_error(413, "Request body too large.\n");
-    if (ec == bhttp::error::bad_target || ec == bhttp::error::bad_method ||
-        ec == bhttp::error::bad_field || ec == bhttp::error::bad_value ||
-        ec == bhttp::error::bad_version || ec == bhttp::error::bad_line_ending)
+    // Any other parse error (bad syntax, conflicting Content-Length or Transfer-Encoding) is
+    // answered, then the connection closes: what follows cannot be framed with confidence.
+    if (ec && ec != bhttp::error::partial_message && ec.category() == kParseErrors)
       return send_error(400, "Bad request.\n");
-    if (ec) return;  // timeout or reset: the connection just goes
+    if (ec) return;  // timeout, reset or a request cut short: the connection just goes
     ++requests_;
     const auto& req = parser_->get();
-    auto& view = rt_.thread_view();
-    const config::Config& settings = *view.state->snapshot->config;
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
+    if (auto problem = framing_problem(req); problem.status)
+      return send_error(problem.status, problem.text);
+    const config::Config& settings = *rt_.thread_view().state->snapshot->config;
     http::Response decision;
-    if (admin_) {
-      decision = admin_(req.method_string(), req.target());
-    } else {
-      http::RequestView v;
-      v.method = req.method_string();
-      v.target = req.target();
-      v.host = field(req, bhttp::field::host);
-      v.accept = field(req, bhttp::field::accept);
-      v.user_agent = field(req, bhttp::field::user_agent);
-      v.referer = field(req, bhttp::field::referer);
-      v.x_forwarded_for = field(req, "X-Forwarded-For");
-      v.cf_connecting_ip = field(req, "CF-Connecting-IP");
-      v.peer = peer_;
-      v.tls = tls_;
-      v.now_ms = now;
-      decision = http::handle(v, *view.state->snapshot, *view.codec);
+    try {
+      decision = decide(req);
+    } catch (const std::exception& e) {
+      // A bug in one request's handling answers that request, never ends the process.
+      rt_.metrics().request_exceptions.fetch_add(1, std::memory_order_relaxed);
+      log_exception(e.what());
+      return send_error(500, "Internal server error.\n");
     }
     rt_.metrics().count(decision);
     if (!admin_ && settings.log.access_log)
@@ -131,24 +130,91 @@ class Session {
     keep_alive_ = req.keep_alive();
     build(decision, req.version());
     if (decision.event) {
-      const bool sync = settings.store.durability == config::Durability::sync;
-      if (sync) {
-        // Group commit: answer once the event's batch is on disk (or it was dropped).
-        auto executor = tcp().get_executor();
-        rt_.sink().submit(std::move(*decision.event),
-                          [self = self().shared_from_this(), executor](bool) {
-                            asio::post(executor, [self] { self->do_write(); });
-                          });
-        return;
-      }
+      if (settings.store.durability == config::Durability::sync)
+        return write_when_durable(std::move(*decision.event), settings.store.sync_timeout_ms);
       rt_.sink().submit(std::move(*decision.event));
     }
     do_write();
   }
 
+  http::Response decide(const bhttp::request<bhttp::string_body>& req) {
+    if (admin_) return admin_(req.method_string(), req.target());
+    auto& view = rt_.thread_view();
+    http::RequestView v;
+    v.method = req.method_string();
+    v.target = req.target();
+    v.host = field(req, bhttp::field::host);
+    v.accept = field(req, bhttp::field::accept);
+    v.user_agent = field(req, bhttp::field::user_agent);
+    v.referer = field(req, bhttp::field::referer);
+    v.x_forwarded_for = joined(req, "X-Forwarded-For", forwarded_for_);
+    // Repeated, it is not one proxy's word: ignored rather than guessed.
+    if (req.count("CF-Connecting-IP") == 1) v.cf_connecting_ip = field(req, "CF-Connecting-IP");
+    v.peer = peer_;
+    v.tls = tls_;
+    v.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    return http::handle(v, *view.state->snapshot, *view.codec);
+  }
+
+  // Group commit: answer once the event's batch is on disk (or it was dropped), or when the
+  // deadline passes first, so that a slow or failing disk never holds a click forever.
+  void write_when_durable(clicklog::ClickEvent event, std::int64_t timeout_ms) {
+    struct Wait {
+      explicit Wait(const asio::any_io_executor& ex) : timer(ex) {}
+      asio::steady_timer timer;
+      bool answered = false;  // touched only on this connection's executor
+    };
+    auto executor = tcp().get_executor();
+    auto wait = std::make_shared<Wait>(executor);
+    auto self_ptr = self().shared_from_this();
+    wait->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    wait->timer.async_wait([self_ptr, wait](beast::error_code ec) {
+      if (ec || wait->answered) return;
+      wait->answered = true;
+      self_ptr->rt_.metrics().sync_timeouts.fetch_add(1, std::memory_order_relaxed);
+      self_ptr->do_write();
+    });
+    rt_.sink().submit(std::move(event), [self_ptr, executor, wait](bool) {
+      asio::post(executor, [self_ptr, wait] {
+        if (wait->answered) return;
+        wait->answered = true;
+        wait->timer.cancel();
+        self_ptr->do_write();
+      });
+    });
+  }
+
+  static void log_exception(const char* what) {
+    // At most one line a second, however many requests fail the same way.
+    static std::atomic<std::int64_t> last{0};
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    auto prev = last.load(std::memory_order_relaxed);
+    if (now > prev && last.compare_exchange_strong(prev, now))
+      spdlog::error("request failed with an exception, answered 500: {}", what);
+  }
+
   static std::string_view field(const bhttp::request<bhttp::string_body>& req, auto name) {
     auto it = req.find(name);
     return it == req.end() ? std::string_view{} : std::string_view(it->value());
+  }
+
+  // A list header sent on several lines is one comma-joined list (RFC 9110 5.3): a proxy that
+  // appends its own line must not let the client's first line speak for it.
+  static std::string_view joined(const bhttp::request<bhttp::string_body>& req,
+                                 std::string_view name, std::string& storage) {
+    auto [first, last] = req.equal_range(name);
+    if (first == last) return {};
+    if (std::next(first) == last) return first->value();
+    storage.clear();
+    for (auto it = first; it != last; ++it) {
+      if (it != first) storage.append(", ");
+      storage.append(it->value());
+    }
+    return storage;
   }
 
   // The response is written as one buffer rather than through Beast's serializer, whose
@@ -185,8 +251,22 @@ class Session {
     d.body = text;
     rt_.metrics().count(d);
     keep_alive_ = false;
+    linger_ = true;
     build(d, 11);
     do_write();
+  }
+
+  // After an error answer the client may still be sending: closing with unread bytes would
+  // reset the connection and could destroy the answer before the client reads it. So reading
+  // goes on, discarded, until the client closes, a bound is read, or two seconds pass.
+  void drain() {
+    if (!drain_buffer_) drain_buffer_ = std::make_unique<std::array<char, 4096>>();
+    tcp().expires_after(std::chrono::seconds(2));
+    tcp().async_read_some(asio::buffer(*drain_buffer_),
+                          [self = self().shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->drained_ += n;
+                            if (!ec && self->drained_ < 256 * 1024) self->drain();
+                          });
   }
 
   void do_write() {
@@ -204,26 +284,35 @@ class Session {
   Runtime& rt_;
   net::IpAddress peer_;
   std::string peer_text_;
+  Runtime::Admission admission_;
   bool tls_;
   AdminHandler admin_;
   // Room for a header and a body at their limits, so that the parser reports which was too big.
   beast::flat_buffer buffer_{static_cast<std::size_t>(limits().header_bytes + limits().body_bytes)};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string wire_;
+  std::string forwarded_for_;  // X-Forwarded-For joined from several lines
   bool keep_alive_ = false;
+  bool linger_ = false;  // drain before closing: an error answer left the request unread
+  std::unique_ptr<std::array<char, 4096>> drain_buffer_;
+  std::size_t drained_ = 0;
   std::uint64_t requests_ = 0;
+  inline static const boost::system::error_category& kParseErrors =
+      bhttp::make_error_code(bhttp::error::bad_method).category();
 };
 
 class PlainSession : public Session<PlainSession>,
                      public std::enable_shared_from_this<PlainSession> {
  public:
-  PlainSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer, AdminHandler admin)
-      : Session(rt, peer, false, std::move(admin)), stream_(std::move(socket)) {}
+  PlainSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer,
+               Runtime::Admission admission, AdminHandler admin)
+      : Session(rt, peer, admission, false, std::move(admin)), stream_(std::move(socket)) {}
   void run() { do_read(); }
   beast::tcp_stream& stream() { return stream_; }
   void do_close() {
     beast::error_code ec;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    if (linger_) drain();
   }
 
  private:
@@ -233,8 +322,8 @@ class PlainSession : public Session<PlainSession>,
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
  public:
   TlsSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer,
-             std::shared_ptr<TlsRegistry> registry)
-      : Session(rt, peer, true, {}),
+             Runtime::Admission admission, std::shared_ptr<TlsRegistry> registry)
+      : Session(rt, peer, admission, true, {}),
         registry_(std::move(registry)),
         stream_(std::move(socket), registry_->front()) {}
   void run() {
@@ -250,7 +339,9 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
   void do_close() {
     tcp().expires_after(std::chrono::seconds(2));
     SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->linger_) self->drain();  // the client's records, read and dropped raw
+    });
   }
 
  private:

@@ -1,5 +1,8 @@
 #include "clicklog/database.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <optional>
 
@@ -27,6 +30,10 @@ Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : pa
     auto dir = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    // The log holds client addresses and recipient ids: readable by the service alone. SQLite
+    // gives its -wal and -shm files the database file's mode, so creating it 0600 covers all.
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
   }
   configure_sqlite_once();
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -1,6 +1,7 @@
 #include "clicklog/sqlite_writer.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include "clicklog/database.hpp"
 #include "clicklog/writer_priority.hpp"
@@ -10,14 +11,27 @@ namespace linktrack::clicklog {
 struct SqliteWriter::Connection {
   Database db;
   Statement insert;
+  // The file this connection writes, to notice when the name no longer leads to it.
+  std::optional<std::pair<dev_t, ino_t>> identity;
   explicit Connection(const config::Store& store)
       : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
-        insert(db, (prepare(db), kInsertSql)) {}
+        insert(db, (prepare(db), kInsertSql)),
+        identity(file_identity(store.path)) {}
   static Database& prepare(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
     migrate(db);
     return db;
+  }
+  static std::optional<std::pair<dev_t, ino_t>> file_identity(const std::string& path) {
+    struct stat st {};
+    if (path == ":memory:" || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return std::pair{st.st_dev, st.st_ino};
+  }
+  // A deleted or replaced file keeps taking writes through the open descriptor, and every one
+  // of them would be lost: one stat a batch tells.
+  bool file_gone(const std::string& path) const {
+    return identity && file_identity(path) != identity;
   }
 };
 
@@ -32,6 +46,12 @@ std::int64_t now_ms() {
 SqliteWriter::SqliteWriter(const config::Store& store, const config::Privacy& privacy,
                            WriterStats& stats)
     : store_(store), privacy_(privacy), stats_(stats), conn_(std::make_unique<Connection>(store)) {
+  struct stat st {};
+  if (store.path != ":memory:" && ::stat(store.path.c_str(), &st) == 0 && (st.st_mode & 0044))
+    spdlog::warn(
+        "click log: {} is readable by other users (it holds client addresses and "
+        "recipient ids): chmod 600 it and its -wal and -shm files",
+        store.path);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -79,8 +99,28 @@ void SqliteWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool SqliteWriter::connected() {
+  if (conn_ && !conn_->file_gone(store_.path)) return true;
+  if (conn_) {
+    stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
+    stats_.reopens.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("click log: {} was deleted or replaced while open; writing to a new file there",
+                  store_.path);
+    conn_.reset();
+  }
+  try {
+    conn_ = std::make_unique<Connection>(store_);
+    return true;
+  } catch (const DatabaseError& err) {
+    stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("click log: cannot open {}, will retry: {}", store_.path, err.what());
+    return false;
+  }
+}
+
 bool SqliteWriter::write(Pending* batch, std::size_t count) {
   const auto started = std::chrono::steady_clock::now();
+  if (!connected()) return false;
   try {
     Transaction tx(conn_->db);
     auto& s = conn_->insert;
@@ -124,20 +164,29 @@ bool SqliteWriter::write(Pending* batch, std::size_t count) {
   return true;
 }
 
-void SqliteWriter::delete_expired() {
-  if (privacy_.retention_days <= 0) return;
+bool SqliteWriter::delete_expired_slice() {
+  if (!connected()) return false;
   try {
-    Statement del(conn_->db, "DELETE FROM events WHERE time_ms < ?");
+    // One slice a transaction, found through the time index, so the writer goes back to its
+    // queue after a few milliseconds however much has expired.
+    Statement del(conn_->db,
+                  "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ms < ? "
+                  "LIMIT " +
+                      std::to_string(kRetentionSlice) + ")");
     del.bind(1, now_ms() - privacy_.retention_days * 86400 * 1000);
     del.step();
-    auto n = sqlite3_changes(conn_->db.handle());
+    const auto n = sqlite3_changes(conn_->db.handle());
     stats_.retention_deleted.fetch_add(static_cast<std::uint64_t>(n));
-    if (n > 0)
-      spdlog::info("click log: retention removed {} event(s) older than {} days", n,
-                   privacy_.retention_days);
+    retention_run_ += static_cast<std::uint64_t>(n);
+    if (n >= kRetentionSlice) return true;
   } catch (const DatabaseError& err) {
     spdlog::error("click log: retention delete failed: {}", err.what());
   }
+  if (retention_run_ > 0)
+    spdlog::info("click log: retention removed {} event(s) older than {} days", retention_run_,
+                 privacy_.retention_days);
+  retention_run_ = 0;
+  return false;
 }
 
 void SqliteWriter::run() {
@@ -146,6 +195,7 @@ void SqliteWriter::run() {
   const bool sync = store_.durability == config::Durability::sync;
   auto backoff = std::chrono::milliseconds(100);
   auto next_retention = std::chrono::steady_clock::now();
+  bool retention_due = false;  // a retention pass is under way, one slice a loop
   // The whole queue is taken in one swap, so submitters wait on the lock for no longer than
   // that; it is then written batch_max events a transaction.
   std::vector<Pending> inbox;
@@ -165,7 +215,8 @@ void SqliteWriter::run() {
         // Batch mode gathers events for up to batch_interval_ms; sync mode writes at once and
         // lets events that arrive during a commit form the next group.
         wake_.wait_for(lock, interval, [&] {
-          return stopping_ || queue_.size() >= batch_max || (sync && !queue_.empty());
+          return stopping_ || retention_due || queue_.size() >= batch_max ||
+                 (sync && !queue_.empty());
         });
         inbox.swap(queue_);
         taken_.store(inbox.size(), std::memory_order_relaxed);
@@ -199,9 +250,10 @@ void SqliteWriter::run() {
         backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       }
     }
-    if (std::chrono::steady_clock::now() >= next_retention) {
-      delete_expired();
-      next_retention = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    if (privacy_.retention_days > 0 && !stopping &&
+        (retention_due || std::chrono::steady_clock::now() >= next_retention)) {
+      retention_due = delete_expired_slice();
+      if (!retention_due) next_retention = std::chrono::steady_clock::now() + std::chrono::hours(1);
     }
   }
 }

@@ -24,6 +24,7 @@ struct WriterStats {
   std::atomic<std::uint64_t> queue_depth{0};
   std::atomic<std::uint64_t> batch_micros_total{0};
   std::atomic<std::uint64_t> retention_deleted{0};
+  std::atomic<std::uint64_t> reopens{0};  // the file was deleted or replaced under the writer
 };
 
 class SqliteWriter final : public ClickSink {
@@ -47,8 +48,13 @@ class SqliteWriter final : public ClickSink {
     std::function<void(bool)> on_durable;
   };
   void run();
+  // Opens the log when it is not open, or no longer the file at store.path. False on failure.
+  bool connected();
   bool write(Pending* batch, std::size_t count);
-  void delete_expired();
+  // Deletes one slice of events past privacy.retention_days; true while more may remain.
+  bool delete_expired_slice();
+  static constexpr int kRetentionSlice = 4096;
+  std::uint64_t retention_run_ = 0;  // deleted in the current retention pass
 
   config::Store store_;
   config::Privacy privacy_;

@@ -92,7 +92,7 @@ std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFor
           r.click_to_open ? nlohmann::json(*r.click_to_open) : nlohmann::json();
       j.push_back(o);
     }
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   if (format == StatsFormat::csv) {
     auto quote = [](const std::string& v) {

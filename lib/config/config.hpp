@@ -80,6 +80,7 @@ struct Store {
   std::int64_t queue_capacity = 65536;
   Durability durability = Durability::batch;
   std::int64_t busy_timeout_ms = 5000;  // wait for another connection's lock (stats, forget)
+  std::int64_t sync_timeout_ms = 1000;  // sync mode: answer after this even if not yet committed
 };
 
 enum class IpPrivacy { full, truncate, none };

@@ -25,8 +25,13 @@ void Diagnostics::error_at(Position pos, const std::string& key, std::string mes
   errors_.push_back({pos, key, std::move(message)});
 }
 
-std::vector<std::string> Diagnostics::format() const {
-  std::vector<ConfigError> sorted = errors_;
+void Diagnostics::warning(const std::string& key, std::string message) {
+  warnings_.push_back({map_ ? map_->find(key) : Position{}, key, std::move(message)});
+}
+
+std::vector<std::string> Diagnostics::format(const std::vector<ConfigError>& list,
+                                             const std::string& prefix) const {
+  std::vector<ConfigError> sorted = list;
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     if (a.position.line != b.position.line) return a.position.line < b.position.line;
     return a.position.column < b.position.column;
@@ -35,7 +40,7 @@ std::vector<std::string> Diagnostics::format() const {
   for (const auto& e : sorted) {
     out.push_back(file_ + ":" + std::to_string(e.position.line) + ":" +
                   std::to_string(e.position.column) + ": " + (e.key.empty() ? "(file)" : e.key) +
-                  ": " + e.message);
+                  ": " + prefix + e.message);
   }
   return out;
 }

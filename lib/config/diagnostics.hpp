@@ -36,10 +36,14 @@ class Diagnostics {
   Diagnostics(std::string file, const SourceMap* map) : file_(std::move(file)), map_(map) {}
   void error(const std::string& key, std::string message);
   void error_at(Position pos, const std::string& key, std::string message);
+  // Something that works but should not be so (a secret others can read): never refuses.
+  void warning(const std::string& key, std::string message);
   const std::vector<ConfigError>& errors() const { return errors_; }
   bool ok() const { return errors_.empty(); }
   // "FILE:LINE:COL: KEY: message", one a line, in file order.
-  std::vector<std::string> format() const;
+  std::vector<std::string> format() const { return format(errors_, ""); }
+  // The same, each message starting with "warning: ".
+  std::vector<std::string> format_warnings() const { return format(warnings_, "warning: "); }
   const std::string& file() const { return file_; }
   // "list[i]" when the file wrote a list there, else "list" (a single value was given).
   std::string item_key(const std::string& list, std::size_t i) const {
@@ -48,9 +52,13 @@ class Diagnostics {
   }
 
  private:
+  std::vector<std::string> format(const std::vector<ConfigError>& list,
+                                  const std::string& prefix) const;
+
   std::string file_;
   const SourceMap* map_;
   std::vector<ConfigError> errors_;
+  std::vector<ConfigError> warnings_;
 };
 
 }  // namespace linktrack::config

@@ -12,6 +12,7 @@ LoadResult load_config(const std::string& path) {
   if (load_yaml(path, *config, map, diag)) validate(*config, diag);
   LoadResult result;
   result.errors = diag.format();
+  result.warnings = diag.format_warnings();
   if (result.errors.empty()) result.config = std::move(config);
   return result;
 }

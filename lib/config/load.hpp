@@ -18,6 +18,7 @@ bool load_yaml_text(const std::string& text, Config& out, SourceMap& map, Diagno
 struct LoadResult {
   std::shared_ptr<const Config> config;  // null when there were errors
   std::vector<std::string> errors;       // "FILE:LINE:COL: KEY: message"
+  std::vector<std::string> warnings;     // "FILE:LINE:COL: KEY: warning: message"
 };
 
 // Loads, validates and resolves the file (secrets, deep-link files, addresses).

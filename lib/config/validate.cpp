@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "net/pem_check.hpp"
 #include "token/destination.hpp"
 #include "util/base64.hpp"
@@ -91,6 +93,37 @@ class Validator {
     }
     if (c_.listen.https.empty() && c_.listen.http.empty())
       diag_.error("listen", "at least one https or http address is needed");
+    shared_ports();
+  }
+
+  // Two listeners on one port would each get a share of the other's connections.
+  void shared_ports() {
+    std::vector<std::pair<const net::ListenAddress*, std::string>> all;
+    for (std::size_t i = 0; i < c_.listen.https_addresses.size(); ++i)
+      all.emplace_back(&c_.listen.https_addresses[i], diag_.item_key("listen.https", i));
+    for (std::size_t i = 0; i < c_.listen.http_addresses.size(); ++i)
+      all.emplace_back(&c_.listen.http_addresses[i], diag_.item_key("listen.http", i));
+    if (c_.listen.admin_address) all.emplace_back(&*c_.listen.admin_address, "listen.admin");
+    auto wildcard = [](const std::string& h) { return h == "0.0.0.0" || h == "::"; };
+    auto v6 = [](const std::string& h) { return h.find(':') != std::string::npos; };
+    for (std::size_t i = 0; i < all.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j) {
+        const auto& a = *all[i].first;
+        const auto& b = *all[j].first;
+        const bool overlap = a.host == b.host ||
+                             (v6(a.host) == v6(b.host) && (wildcard(a.host) || wildcard(b.host)));
+        if (a.port == b.port && overlap)
+          diag_.error(all[i].second, a.to_string() + " is also " + all[j].second + " (" +
+                                         b.to_string() + "): each listener needs its own port");
+      }
+  }
+
+  // Secrets and private keys should be readable by the service alone.
+  void private_file(const std::string& path, const std::string& key) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH))
+      diag_.warning(key,
+                    path + " is readable by every user of this machine (chmod o-r " + path + ")");
   }
 
   void keys() {
@@ -115,6 +148,7 @@ class Validator {
         key = field(path, "secret_file");
         *k.secret_file = resolve(*k.secret_file);
         if (!read(*k.secret_file, key, text)) continue;
+        private_file(*k.secret_file, key);
       } else {
         key = field(path, "secret_env");
         const char* v = std::getenv(k.secret_env->c_str());
@@ -151,6 +185,7 @@ class Validator {
     t.cert = resolve(t.cert);
     t.key = resolve(t.key);
     if (t.cert.empty() || t.key.empty()) return;  // reported as missing already
+    private_file(t.key, field(path, "key"));
     if (auto problem = net::certificate_pair_problem(t.cert, t.key)) {
       bool key_side = problem->find("key file") != std::string::npos ||
                       problem->find("private key") != std::string::npos ||

@@ -176,7 +176,7 @@ void read_keys(Reader& r, const YAML::Node& n, std::vector<TokenKey>& out) {
 void read_store(Reader& r, const YAML::Node& n, Store& out) {
   if (!r.mapping(n, "store",
                  {"path", "batch_max", "batch_interval_ms", "queue_capacity", "durability",
-                  "busy_timeout_ms"}))
+                  "busy_timeout_ms", "sync_timeout_ms"}))
     return;
   if (n["path"]) r.set(r.string(n["path"], "store.path"), out.path);
   if (n["batch_max"]) r.set(r.integer(n["batch_max"], "store.batch_max", 1, 100000), out.batch_max);
@@ -187,6 +187,8 @@ void read_store(Reader& r, const YAML::Node& n, Store& out) {
     r.set(r.integer(n["queue_capacity"], "store.queue_capacity", 1, 100000000), out.queue_capacity);
   if (n["busy_timeout_ms"])
     r.set(r.integer(n["busy_timeout_ms"], "store.busy_timeout_ms", 0, 600000), out.busy_timeout_ms);
+  if (n["sync_timeout_ms"])
+    r.set(r.integer(n["sync_timeout_ms"], "store.sync_timeout_ms", 1, 600000), out.sync_timeout_ms);
   if (n["durability"]) {
     auto s = r.string(n["durability"], "store.durability");
     if (s && *s == "batch")

@@ -11,6 +11,7 @@ std::optional<std::string> append_query(
     const std::vector<std::pair<std::string, std::string>>& params) {
   if (params.empty()) return std::string(destination.buffer());
   boost::urls::url u(destination);
+  if (u.has_query() && u.encoded_query().empty()) u.remove_query();  // "?" alone: no "?&"
   auto query = u.params();
   for (const auto& [name, value] : params) {
     if (!query.contains(name)) query.append({name, value});

@@ -177,10 +177,10 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
 
   // Checked again at redirect time: a key holder's mistake must not become an open redirect
   // to a javascript: or header-splitting URL.
-  boost::urls::url_view destination;
+  token::Destination destination;
   if (token::destination_problem(t.fields.url, destination))
     return rejected(d, Rejection::bad_destination, route);
-  auto location = append_query(destination, d.append_query);
+  auto location = append_query(destination.url, d.append_query);
   if (!location) return rejected(d, Rejection::bad_destination, route);
 
   Response r;
@@ -199,7 +199,9 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
     r.status = 200;
     r.route = Route::app;
     r.content_type = "application/json";
-    r.body = j.dump() + "\n";
+    // Ids are checked to be UTF-8 when a token is decoded; replacing rather than throwing is
+    // the second line of defence, so that no field can turn an answer into an exception.
+    r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (!head) r.event = event_for(req, snap, d, std::move(t), clicklog::EventKind::app, *location);
     return r;
   }
@@ -236,9 +238,16 @@ Response decide(const RequestView& req, const Snapshot& snap, token::TokenCodec&
     Response r;
     r.status = 308;
     r.route = Route::https_redirect;
-    r.location = "https://" + normalize_host(req.host) + std::string(req.target);
-    // The target came from the client: refuse to echo control characters into a header.
-    if (token::destination_problem(r.location)) return not_found_page();
+    // The host without whatever port the request named, then the https listener's port.
+    std::string host = normalize_host(req.host);
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    // The target came from the client: checked as any Location is, so nothing it holds can
+    // reach the header unencoded.
+    token::Destination https;
+    if (token::destination_problem(
+            "https://" + host + snap.https_port_suffix + std::string(req.target), https))
+      return not_found_page();
+    r.location = std::move(https.location);
     r.content_type = "text/plain; charset=utf-8";
     r.body = "Use https\n";
     return r;

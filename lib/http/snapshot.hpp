@@ -15,6 +15,9 @@ struct Snapshot {
   std::shared_ptr<const token::Keyring> keyring;
   std::unordered_map<std::string, const config::Domain*> hosts;  // hosts and aliases
   std::string favicon;                                           // bytes of the icon served
+  // ":8443" when the first https listener is not on 443, else empty: what plain-HTTP requests
+  // for a TLS domain are sent to.
+  std::string https_port_suffix;
 
   static std::shared_ptr<const Snapshot> build(std::shared_ptr<const config::Config> config);
   const config::Domain* domain_for(std::string_view host) const;

@@ -62,6 +62,15 @@ std::string render(const Metrics& m, const clicklog::WriterStats& w) {
           "Connections closed at once: over max_connections or connections_per_client.",
           load(m.connections_refused));
   gauge("linktrack_connections_open", "Connections open now.", load(m.connections_open));
+  counter("linktrack_request_exceptions_total",
+          "Requests answered 500 because handling them threw an exception.",
+          load(m.request_exceptions));
+  counter("linktrack_sync_timeouts_total",
+          "Sync durability: clicks answered at store.sync_timeout_ms, before their commit.",
+          load(m.sync_timeouts));
+  counter("linktrack_accept_errors_total",
+          "accept() failures (out of file descriptors or memory); accepting pauses briefly.",
+          load(m.accept_errors));
   counter("linktrack_reloads_total", "Successful config reloads.", load(m.reloads));
   counter("linktrack_reload_failures_total", "Reloads refused because the new config was invalid.",
           load(m.reload_failures));
@@ -75,6 +84,9 @@ std::string render(const Metrics& m, const clicklog::WriterStats& w) {
           load(w.batches));
   counter("linktrack_click_write_errors_total", "Click log batch attempts that failed (retried).",
           load(w.write_errors));
+  counter("linktrack_click_log_reopens_total",
+          "Times the click log file was deleted or replaced while open, and opened anew.",
+          load(w.reopens));
   o << "# HELP linktrack_click_write_batch_seconds_total Time spent committing batches.\n"
        "# TYPE linktrack_click_write_batch_seconds_total counter\n"
        "linktrack_click_write_batch_seconds_total "

@@ -11,8 +11,8 @@
 
 namespace linktrack::metrics {
 
-inline constexpr std::array<unsigned, 14> kStatuses = {200, 204, 302, 308, 400, 404, 405,
-                                                       410, 413, 421, 431, 500, 503, 0};
+inline constexpr std::array<unsigned, 15> kStatuses = {200, 204, 302, 308, 400, 404, 405, 410,
+                                                       413, 421, 431, 500, 501, 503, 0};
 inline constexpr std::size_t kRoutes = 9;
 inline constexpr std::size_t kRejections = 6;
 
@@ -25,6 +25,9 @@ struct Metrics {
   std::atomic<std::uint64_t> connections_accepted{0};
   std::atomic<std::uint64_t> connections_refused{0};  // over max_connections or per client
   std::atomic<std::int64_t> connections_open{0};
+  std::atomic<std::uint64_t> request_exceptions{0};  // answered 500 after an exception
+  std::atomic<std::uint64_t> sync_timeouts{0};       // sync mode: answered before the commit
+  std::atomic<std::uint64_t> accept_errors{0};       // accept() failed (out of descriptors, memory)
   std::atomic<std::uint64_t> reloads{0};
   std::atomic<std::uint64_t> reload_failures{0};
 

@@ -12,6 +12,7 @@ struct ListenAddress {
   std::string host;  // an IP literal, or "localhost"
   std::uint16_t port = 0;
   std::string to_string() const;
+  bool operator==(const ListenAddress&) const = default;
 };
 
 // Returns the address, or an error message in `error`.

@@ -1,16 +1,131 @@
 #include "token/destination.hpp"
 
+#include <algorithm>
+
 #include <boost/url/parse.hpp>
 
 namespace linktrack::token {
+namespace {
 
-std::optional<std::string> destination_problem(std::string_view url) {
-  boost::urls::url_view parsed;
-  return destination_problem(url, parsed);
+bool alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool hex(char c) {
+  return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+// RFC 3986 unreserved and sub-delims: what a host name, path segment, query or fragment may
+// hold as it is.
+bool unreserved_or_sub_delim(char c) {
+  return alpha(c) || digit(c) ||
+         std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
 }
 
-std::optional<std::string> destination_problem(std::string_view url,
-                                               boost::urls::url_view& parsed_url) {
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+  return true;
+}
+
+// Appends the path, query and fragment (`rest`, starting at '/', '?', '#' or empty) with what
+// RFC 3986 does not allow where it stands percent-encoded. False, with `problem`, for what no
+// encoding can keep meaning the same thing.
+bool append_rest(std::string_view rest, std::string& out, std::string& problem) {
+  enum { path, query, fragment } part = path;
+  static const char* kHex = "0123456789ABCDEF";
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    const char c = rest[i];
+    bool keep = unreserved_or_sub_delim(c) || c == ':' || c == '@' || c == '/';
+    if (c == '%') keep = i + 2 < rest.size() && hex(rest[i + 1]) && hex(rest[i + 2]);
+    if (c == '?' && part != path) keep = true;
+    if (c == '?' && part == path) {
+      part = query;
+      keep = true;
+    }
+    if (c == '#' && part != fragment) {
+      part = fragment;
+      keep = true;
+    }
+    if (c == '\\' && part == path) {
+      problem = "the path contains a backslash, which browsers read as '/' (write '/' or %5C)";
+      return false;
+    }
+    if (keep) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+      out.push_back(kHex[static_cast<unsigned char>(c) & 15]);
+    }
+  }
+  return true;
+}
+
+// Checks the authority (between "//" and the path); false with `problem` when it is refused.
+bool authority_ok(std::string_view authority, std::string& problem) {
+  if (authority.find('@') != std::string_view::npos) {
+    problem = "user:password@ in a URL is not allowed";
+    return false;
+  }
+  std::string_view host = authority, port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      problem = "the host's IPv6 address has no closing ']'";
+      return false;
+    }
+    host = authority.substr(0, close + 1);
+    port = authority.substr(close + 1);
+    if (!port.empty() && port.front() != ':') {
+      problem = "unexpected characters after the host's IPv6 address";
+      return false;
+    }
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon);
+  }
+  if (host.empty()) {
+    problem = "the URL has no host";
+    return false;
+  }
+  if (host.front() != '[') {
+    for (std::size_t i = 0; i < host.size(); ++i) {
+      const char c = host[i];
+      if (unreserved_or_sub_delim(c)) continue;
+      if (c == '%' && i + 2 < host.size() && hex(host[i + 1]) && hex(host[i + 2])) continue;
+      problem = std::string("the host contains '") + c + "'";
+      return false;
+    }
+  }
+  if (!port.empty()) {
+    port.remove_prefix(1);  // ':'
+    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), digit)) {
+      problem = "the port '" + std::string(port) + "' is not a number from 0 to 65535";
+      return false;
+    }
+    if (!port.empty() && std::stoul(std::string(port)) > 65535) {
+      problem = "the port " + std::string(port) + " is over 65535";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> destination_problem(std::string_view url) {
+  Destination unused;
+  return destination_problem(url, unused);
+}
+
+// Hand-written rather than Boost.URL alone: Boost.URL parses RFC 3986 strictly, and links in
+// real mail carry what browsers accept beyond it (`?filter[size]=42`, `|`, `{}`). So the scheme
+// and authority are checked here, the rest encoded as browsers do, and Boost.URL then parses
+// the result, which must succeed.
+std::optional<std::string> destination_problem(std::string_view url, Destination& out) {
   if (url.empty()) return "the URL is empty";
   if (url.size() > kMaxDestinationBytes)
     return "the URL is longer than " + std::to_string(kMaxDestinationBytes) + " bytes";
@@ -19,14 +134,38 @@ std::optional<std::string> destination_problem(std::string_view url,
     if (c == ' ') return "the URL contains a space (percent-encode it as %20)";
     if (c >= 0x80) return "the URL contains non-ASCII bytes (percent-encode them)";
   }
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) return "not an absolute URL";
-  auto scheme = parsed->scheme_id();
-  if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
-    return "only http and https URLs are allowed";
-  if (!parsed->has_authority() || parsed->encoded_host().empty()) return "the URL has no host";
-  if (parsed->has_userinfo()) return "user:password@ in a URL is not allowed";
-  parsed_url = *parsed;
+  std::size_t colon = 0;
+  while (colon < url.size() &&
+         (alpha(url[colon]) || (colon > 0 && (digit(url[colon]) || url[colon] == '+' ||
+                                              url[colon] == '-' || url[colon] == '.'))))
+    ++colon;
+  if (colon == 0 || colon == url.size() || url[colon] != ':')
+    return "not an absolute URL: it must start with http:// or https://";
+  const std::string_view scheme = url.substr(0, colon);
+  if (!iequals(scheme, "http") && !iequals(scheme, "https"))
+    return "only http and https URLs are allowed (this one is " + std::string(scheme) + ":)";
+  std::string_view rest = url.substr(colon + 1);
+  if (!rest.starts_with("//"))
+    return "the URL has no host: it must start with " + std::string(scheme) + "://";
+  rest.remove_prefix(2);
+  const auto authority_end = rest.find_first_of("/?#\\");
+  if (authority_end != std::string_view::npos && rest[authority_end] == '\\')
+    return "the host is followed by a backslash, which browsers read as '/' (write '/')";
+  const std::string_view authority = rest.substr(0, authority_end);
+  std::string problem;
+  if (!authority_ok(authority, problem)) return problem;
+
+  std::string& location = out.location;
+  location.clear();
+  location.reserve(url.size() + 16);
+  location.append(url.substr(0, colon + 3 + authority.size()));
+  if (!append_rest(rest.substr(authority.size()), location, problem)) return problem;
+  if (location.size() > kMaxDestinationBytes)
+    return "the URL is longer than " + std::to_string(kMaxDestinationBytes) +
+           " bytes once percent-encoded";
+  auto parsed = boost::urls::parse_uri(location);
+  if (!parsed) return "not a valid URL (" + parsed.error().message() + ")";
+  out.url = *parsed;
   return std::nullopt;
 }
 

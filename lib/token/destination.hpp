@@ -1,4 +1,5 @@
-// The rule every redirect destination must pass, at signing time and again at redirect time.
+// The rule every redirect destination must pass, at signing time and again at redirect time,
+// and the one place that turns an accepted destination into the Location a browser is sent to.
 #pragma once
 
 #include <cstddef>
@@ -12,10 +13,24 @@ namespace linktrack::token {
 
 inline constexpr std::size_t kMaxDestinationBytes = 4096;
 
-// nullopt when `url` is an acceptable destination: absolute http or https with a host, no
-// control characters or spaces, at most 4 KiB. Otherwise a message saying what is wrong.
+// An accepted destination: `location` is the URL to send the browser to: the destination's
+// own bytes, except that characters RFC 3986 does not allow where they stand (`[ ] { } | ^ " <
+// > \` and a backquote in a query or fragment, a `%` not followed by two hex digits) are
+// percent-encoded, as browsers do when they follow the link. `url` views `location`.
+struct Destination {
+  std::string location;
+  boost::urls::url_view url;
+  Destination() = default;
+  Destination(const Destination&) = delete;  // `url` points into `location`
+  Destination& operator=(const Destination&) = delete;
+};
+
+// nullopt when `url` is an acceptable destination: absolute http or https with a host and no
+// user-info, a port up to 65535, no control characters, spaces or bytes above 0x7f, at most
+// 4 KiB, nothing a browser would read differently from RFC 3986 (a backslash before the query).
+// Otherwise the reason, in words an operator can act on.
 std::optional<std::string> destination_problem(std::string_view url);
-// The same, keeping the parse for a caller that needs it (it refers to `url`'s bytes).
-std::optional<std::string> destination_problem(std::string_view url, boost::urls::url_view& parsed);
+// The same, filling `out` for a caller that redirects there.
+std::optional<std::string> destination_problem(std::string_view url, Destination& out);
 
 }  // namespace linktrack::token

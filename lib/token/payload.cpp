@@ -5,6 +5,7 @@
 
 #include "token/destination.hpp"
 #include "token/varint.hpp"
+#include "util/utf8.hpp"
 
 namespace linktrack::token {
 namespace {
@@ -113,7 +114,8 @@ std::optional<std::string> decode_id(std::string_view& in) {
              hex.substr(16, 4) + "-" + hex.substr(20);
     }
     default:
-      if (n > kMaxIdBytes || !take(in, n, bytes)) return std::nullopt;
+      // Text ids are UTF-8: anything else would break JSON, cookies and logs downstream.
+      if (n > kMaxIdBytes || !take(in, n, bytes) || !util::is_utf8(bytes)) return std::nullopt;
       return std::string(bytes);
   }
 }
@@ -130,6 +132,7 @@ std::optional<std::string> fields_problem(const LinkFields& f) {
   for (const auto* id : {&f.campaign, &f.template_id, &f.message, &f.recipient, &f.link}) {
     if (*id && (*id)->size() > kMaxIdBytes)
       return "an id is longer than " + std::to_string(kMaxIdBytes) + " bytes";
+    if (*id && !util::is_utf8(**id)) return "an id is not valid UTF-8 text";
   }
   return std::nullopt;
 }
