@@ -207,3 +207,76 @@ TEST_CASE("a failing write is reported, retried with back-off, and loses nothing
   CHECK(stats.dropped == 0);
   CHECK(count_rows(store.path) == 50);
 }
+
+TEST_CASE("retention deletes in slices, and events are written between them") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.batch_interval_ms = 5;
+  config::Privacy privacy;
+  privacy.retention_days = 30;
+  constexpr int kExpired = 60000;  // many slices
+  {
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
+    clicklog::migrate(db);
+    db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+            std::to_string(kExpired) +
+            ") INSERT INTO events (time_ms, kind, host, key_id) SELECT i, 'click', 'h', 1 FROM n");
+  }
+  clicklog::WriterStats stats;
+  clicklog::SqliteWriter writer(store, privacy, stats);
+  for (int i = 0; i < 500 && stats.retention_deleted == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // A pass is under way: an event submitted now is committed before it ends, not after one
+  // statement that deletes everything.
+  std::atomic<std::uint64_t> deleted_at_commit{0};
+  std::atomic<bool> done{false};
+  auto fresh = event(1);
+  fresh.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  writer.submit(std::move(fresh), [&](bool) {
+    deleted_at_commit = stats.retention_deleted.load();
+    done = true;
+  });
+  for (int i = 0; i < 1000 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 1000 && stats.retention_deleted < kExpired; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  writer.stop();
+  REQUIRE(done);
+  CHECK(deleted_at_commit < static_cast<std::uint64_t>(kExpired));
+  CHECK(stats.retention_deleted == static_cast<std::uint64_t>(kExpired));
+  CHECK(count_rows(store.path) == 1);
+}
+
+TEST_CASE("a log deleted under the writer is noticed, reported and written anew") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.batch_interval_ms = 5;
+  clicklog::WriterStats stats;
+  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  writer.submit(event(1));
+  for (int i = 0; i < 200 && stats.written < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(store.path + suffix);
+  for (int i = 2; i < 12; ++i) writer.submit(event(i));
+  for (int i = 0; i < 200 && stats.written < 11; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  writer.stop();
+  CHECK(stats.reopens == 1);
+  CHECK(stats.write_errors == 1);
+  CHECK(stats.dropped == 0);
+  CHECK(count_rows(store.path) == 10);  // every event after the deletion is in the new file
+}
+
+TEST_CASE("a new log and its WAL are readable by the service alone") {
+  test::TempDir dir;
+  const auto path = dir.file("private/clicks.db");
+  clicklog::Database db(path, clicklog::Database::Mode::read_write);
+  db.exec("PRAGMA journal_mode=WAL");
+  clicklog::migrate(db);
+  for (const char* suffix : {"", "-wal", "-shm"})
+    CHECK((std::filesystem::status(path + suffix).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 #include "config/load.hpp"
+#include "config/reload.hpp"
 #include "test_helpers.hpp"
 
 using namespace linktrack;
@@ -191,4 +194,66 @@ TEST_CASE("durations in cookies and hsts") {
   CHECK(r.config->domains[0].cookies.max_age_seconds == 12 * 3600);
   CHECK(r.config->domains[0].cookies.domain == "example.com");
   CHECK(r.config->domains[0].hsts->max_age_seconds == 30 * 86400);
+}
+
+TEST_CASE("reload: settings that need a restart keep their running value, and are named") {
+  TempDir dir;
+  auto running = load(dir, minimal());
+  REQUIRE(running.config);
+  auto next_result =
+      load(dir, minimal() + "store: {durability: sync, batch_max: 7, sync_timeout_ms: 50}\n" +
+                    "threads: 3\nlog: {level: debug}\nlimits: {idle_timeout_ms: 1234}\n");
+  REQUIRE(next_result.config);
+  config::Config next = *next_result.config;
+  auto held = config::keep_restart_settings(*running.config, next);
+  std::sort(held.begin(), held.end());
+  CHECK(held == std::vector<std::string>{"store.batch_max", "store.durability", "threads"});
+  CHECK(next.store.durability == config::Durability::batch);
+  CHECK(next.store.batch_max == running.config->store.batch_max);
+  CHECK(next.threads == running.config->threads);
+  // Everything else applies now.
+  CHECK(next.store.sync_timeout_ms == 50);
+  CHECK(next.log.level == "debug");
+  CHECK(next.limits.idle_timeout_ms == 1234);
+  auto moved = load(
+      dir, "listen:\n  http: \"127.0.0.1:9999\"\n" + minimal().substr(minimal().find("keys:")));
+  REQUIRE(moved.config);
+  config::Config moved_config = *moved.config;
+  CHECK(config::keep_restart_settings(*running.config, moved_config) ==
+        std::vector<std::string>{"listen.http"});
+  CHECK(moved_config.listen.http_addresses.at(0).port == 8080);
+}
+
+TEST_CASE("listeners may not share a port") {
+  TempDir dir;
+  auto r = load(dir,
+                "listen:\n  http: [\"127.0.0.1:8080\", \"0.0.0.0:8443\"]\n  https: "
+                "\"127.0.0.1:8443\"\n  admin: \"127.0.0.1:8080\"\n" +
+                    minimal().substr(minimal().find("keys:")));
+  CHECK(has_error(r, "listen.http[1]: 0.0.0.0:8443 is also listen.https"));
+  CHECK(has_error(r, "listen.admin: 127.0.0.1:8080 is also listen.http[0]"));
+  CHECK_FALSE(has_error(r, "listen.http[0]:"));
+  auto v6 = load(dir, "listen:\n  http: \"[::]:8080\"\n  https: \"0.0.0.0:8080\"\n" +
+                          minimal().substr(minimal().find("keys:")));
+  CHECK(v6.config);  // IPv6 listeners are v6-only: no overlap with IPv4
+}
+
+TEST_CASE("a secret file or TLS key readable by everyone is warned about, not refused") {
+  TempDir dir;
+  auto secret = dir.write("secret.key", std::string(test::kTestSecret) + "\n");
+  std::filesystem::permissions(secret, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write |
+                                           std::filesystem::perms::others_read);
+  auto yaml = minimal();
+  yaml.replace(yaml.find("secret: \""),
+               std::string("secret: \"").size() + std::strlen(test::kTestSecret) + 1,
+               "secret_file: " + secret);
+  auto r = load(dir, yaml);
+  REQUIRE(r.config);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].find(":5:") != std::string::npos);
+  CHECK(r.warnings[0].find("keys[0].secret_file: warning: ") != std::string::npos);
+  std::filesystem::permissions(secret, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::remove);
+  CHECK(load(dir, yaml).warnings.empty());
 }

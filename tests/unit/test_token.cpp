@@ -9,6 +9,7 @@
 #include "token/destination.hpp"
 #include "token/payload.hpp"
 #include "util/base64.hpp"
+#include "util/utf8.hpp"
 
 using namespace linktrack;
 using token::DecodeStatus;
@@ -198,4 +199,63 @@ TEST_CASE("payloads that do not parse are refused") {
   CHECK_FALSE(token::decode_payload(std::string("\x01\x00\x00", 3)));  // trailing byte
   CHECK_FALSE(token::decode_payload(std::string("\x03\x00\x0d", 3)));  // prefix code 5
   CHECK(token::decode_payload(std::string("\x01\x00", 2)));            // a bare open
+}
+
+TEST_CASE("text ids must be UTF-8: refused when signing, malformed when decoding") {
+  CHECK(util::is_utf8("café, 東京, 🙂"));
+  CHECK(util::is_utf8(""));
+  for (const char* bad :
+       {"caf\xe9", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\x80", "\xff"})
+    CHECK_FALSE(util::is_utf8(bad));
+
+  token::TokenCodec codec(keys({{1, test::kTestSecret}}));
+  token::LinkFields f;
+  f.issued_at = kNow;
+  f.url = "https://example.com/";
+  f.campaign = "caf\xe9";
+  CHECK_THROWS_WITH(codec.encode(f, kHost), Catch::Contains("UTF-8"));
+  // An open with campaign "caf\xe9" (a text id of 4 bytes), as a careless signer would make it.
+  CHECK_FALSE(
+      token::decode_payload(std::string("\x09\x00\x13"
+                                        "caf\xe9",
+                                        7)));
+  auto good =
+      token::decode_payload(std::string("\x09\x00\x17"
+                                        "caf\xc3\xa9",
+                                        8));
+  REQUIRE(good);
+  CHECK(*good->campaign == "café");
+}
+
+TEST_CASE("destinations: what browsers accept is signed, and encoded only where RFC 3986 must") {
+  auto location = [](std::string_view url) {
+    token::Destination d;
+    auto problem = token::destination_problem(url, d);
+    return problem ? "refused: " + *problem : d.location;
+  };
+  CHECK(location("https://example.com/a?b=c#d") == "https://example.com/a?b=c#d");
+  CHECK(location("https://example.com/list?filter[size]=42") ==
+        "https://example.com/list?filter%5Bsize%5D=42");
+  CHECK(location("https://example.com/{a}|b^?x={y}&z=\"<>`") ==
+        "https://example.com/%7Ba%7D%7Cb%5E?x=%7By%7D&z=%22%3C%3E%60");
+  CHECK(location("https://example.com/100%?q=%zz%4") == "https://example.com/100%25?q=%25zz%254");
+  CHECK(location("https://example.com/%41?q=%2F") == "https://example.com/%41?q=%2F");
+  CHECK(location("https://example.com/p?q=a\\b#frag#ment") ==
+        "https://example.com/p?q=a%5Cb#frag%23ment");
+  CHECK(location("https://[2001:db8::1]:8443/x") == "https://[2001:db8::1]:8443/x");
+  CHECK(location("https://example.com:65535") == "https://example.com:65535");
+  CHECK(location("https://example.com:65536/") == "refused: the port 65536 is over 65535");
+  CHECK(location("https://example.com:99999999/").find("0 to 65535") != std::string::npos);
+  CHECK(location("https://example.com:8a/").find("not a number") != std::string::npos);
+  CHECK(location("https://example.com/a\\b").find("backslash") != std::string::npos);
+  CHECK(location("https://example.com\\@evil.com/").find("backslash") != std::string::npos);
+  CHECK(location("https://exa{mple.com/").find("host contains '{'") != std::string::npos);
+  CHECK(location("https://[::1/").find("closing ']'") != std::string::npos);
+  CHECK(location("https://[zz]/").find("not a valid URL") != std::string::npos);
+  CHECK(location("mailto:a@b.c").find("only http and https") != std::string::npos);
+  CHECK(location("example.com/x").find("must start with http") != std::string::npos);
+  CHECK(location("https:example.com").find("has no host") != std::string::npos);
+  // Encoding may not push a URL past the size limit.
+  CHECK(location("https://example.com/" + std::string(1400, '|')).find("once percent-encoded") !=
+        std::string::npos);
 }
