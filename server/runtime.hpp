@@ -15,6 +15,7 @@
 #include "metrics/metrics.hpp"
 #include "tls_registry.hpp"
 #include "token/codec.hpp"
+#include "util/published.hpp"
 
 namespace linktrack::server {
 
@@ -29,15 +30,8 @@ class Runtime {
           clicklog::WriterStats& writer_stats)
       : state_(std::move(initial)), sink_(sink), writer_stats_(writer_stats) {}
 
-  std::shared_ptr<const State> state() const {
-    std::lock_guard lock(mutex_);
-    return state_;
-  }
-  void replace(std::shared_ptr<const State> next) {
-    std::lock_guard lock(mutex_);
-    state_ = std::move(next);
-    generation_.fetch_add(1, std::memory_order_release);
-  }
+  std::shared_ptr<const State> state() const { return state_.get(); }
+  void replace(std::shared_ptr<const State> next) { state_.replace(std::move(next)); }
 
   // This thread's snapshot and a token codec over its keys, refreshed after a reload. Each
   // I/O thread runs one io_context, so a thread-local cache needs no lock on the hot path.
@@ -48,12 +42,8 @@ class Runtime {
   };
   ThreadView& thread_view() {
     thread_local ThreadView view;
-    auto g = generation_.load(std::memory_order_acquire);
-    if (view.generation != g) {
-      view.state = state();
+    if (state_.refresh(view.generation, view.state))
       view.codec = std::make_unique<token::TokenCodec>(view.state->snapshot->keyring);
-      view.generation = g;
-    }
     return view;
   }
 
@@ -70,9 +60,7 @@ class Runtime {
   const clicklog::WriterStats& writer_stats() const { return writer_stats_; }
 
  private:
-  mutable std::mutex mutex_;
-  std::shared_ptr<const State> state_;
-  std::atomic<std::uint64_t> generation_{0};
+  util::Published<State> state_;
   clicklog::ClickSink& sink_;
   clicklog::WriterStats& writer_stats_;
   metrics::Metrics metrics_;

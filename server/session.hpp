@@ -20,6 +20,7 @@
 
 #include "http/handler.hpp"
 #include "http_date.hpp"
+#include "request_adapter.hpp"
 #include "request_framing.hpp"
 #include "runtime.hpp"
 
@@ -125,7 +126,7 @@ class Session {
     if (!admin_ && settings.log.access_log)
       spdlog::info(
           "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(),
-          field(req, bhttp::field::host), req.target(), decision.status,
+          header_value(req, bhttp::field::host), req.target(), decision.status,
           decision.rejection == http::Rejection::none ? "-" : http::to_string(decision.rejection));
     keep_alive_ = req.keep_alive();
     build(decision, req.version());
@@ -137,25 +138,14 @@ class Session {
     do_write();
   }
 
-  http::Response decide(const bhttp::request<bhttp::string_body>& req) {
+  http::Response decide(const Request& req) {
     if (admin_) return admin_(req.method_string(), req.target());
     auto& view = rt_.thread_view();
-    http::RequestView v;
-    v.method = req.method_string();
-    v.target = req.target();
-    v.host = field(req, bhttp::field::host);
-    v.accept = field(req, bhttp::field::accept);
-    v.user_agent = field(req, bhttp::field::user_agent);
-    v.referer = field(req, bhttp::field::referer);
-    v.x_forwarded_for = joined(req, "X-Forwarded-For", forwarded_for_);
-    // Repeated, it is not one proxy's word: ignored rather than guessed.
-    if (req.count("CF-Connecting-IP") == 1) v.cf_connecting_ip = field(req, "CF-Connecting-IP");
-    v.peer = peer_;
-    v.tls = tls_;
-    v.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    return http::handle(v, *view.state->snapshot, *view.codec);
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return http::handle(request_view(req, peer_, tls_, now, forwarded_for_), *view.state->snapshot,
+                        *view.codec);
   }
 
   // Group commit: answer once the event's batch is on disk (or it was dropped), or when the
@@ -195,26 +185,6 @@ class Session {
     auto prev = last.load(std::memory_order_relaxed);
     if (now > prev && last.compare_exchange_strong(prev, now))
       spdlog::error("request failed with an exception, answered 500: {}", what);
-  }
-
-  static std::string_view field(const bhttp::request<bhttp::string_body>& req, auto name) {
-    auto it = req.find(name);
-    return it == req.end() ? std::string_view{} : std::string_view(it->value());
-  }
-
-  // A list header sent on several lines is one comma-joined list (RFC 9110 5.3): a proxy that
-  // appends its own line must not let the client's first line speak for it.
-  static std::string_view joined(const bhttp::request<bhttp::string_body>& req,
-                                 std::string_view name, std::string& storage) {
-    auto [first, last] = req.equal_range(name);
-    if (first == last) return {};
-    if (std::next(first) == last) return first->value();
-    storage.clear();
-    for (auto it = first; it != last; ++it) {
-      if (it != first) storage.append(", ");
-      storage.append(it->value());
-    }
-    return storage;
   }
 
   // The response is written as one buffer rather than through Beast's serializer, whose

@@ -65,7 +65,7 @@ bool SqliteWriter::submit(ClickEvent event, std::function<void(bool)> on_durable
     std::unique_lock lock(mutex_);
     const std::size_t pending = queue_.size() + taken_.load(std::memory_order_relaxed);
     if (!stopping_ && pending < static_cast<std::size_t>(store_.queue_capacity)) {
-      queue_.emplace_back(std::move(event), std::move(on_durable));
+      queue_.push_back(Pending{std::move(event), std::move(on_durable)});
       stats_.queue_depth.store(pending + 1, std::memory_order_relaxed);
       priority_.on_submit(pending + 1, static_cast<std::size_t>(store_.queue_capacity));
       const bool full_batch = queue_.size() >= static_cast<std::size_t>(store_.batch_max);

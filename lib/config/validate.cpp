@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include <sys/stat.h>
 
@@ -64,9 +63,16 @@ class Validator {
       diag_.error(key, "cannot read file " + path);
       return false;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    into = ss.str();
+    // Secrets, icons and deep-link files are small: a bound keeps a mistyped path (a device,
+    // a log file) from filling memory.
+    constexpr std::size_t kMaxFileBytes = 1 << 20;
+    into.resize(kMaxFileBytes + 1);
+    in.read(into.data(), static_cast<std::streamsize>(into.size()));
+    into.resize(static_cast<std::size_t>(in.gcount()));
+    if (into.size() > kMaxFileBytes) {
+      diag_.error(key, path + " is larger than 1 MiB");
+      return false;
+    }
     return true;
   }
 

@@ -104,6 +104,11 @@ def open_connections(port, n):
 
 def test_descriptor_limit_pauses_accepting_without_spinning():
     with TempDir() as tmp:
+        if os.environ.get("LINKTRACK_SANITIZED"):
+            # UBSan checks a new dynamic type through a pipe, which it cannot open without a
+            # free descriptor, and then reports the call as a bad vptr: this runs in Release.
+            print("     (skipped in the sanitizer build: needs descriptors for itself)")
+            return
         s = Setup(tmp)
         with s.server() as srv:
             assert s.curl(f"http://{ORG}/healthz")[0] == 200

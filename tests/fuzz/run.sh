@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of a LINKTRACK_FUZZ build for SECONDS each (default 20) over its seed
+# corpus in tests/fuzz/corpus/, with new inputs kept in the build folder, not the repository.
+# Exits non-zero when a target finds a crash, a leak or undefined behaviour; the input that did
+# it is left as BUILD/fuzz-artifacts/crash-*.
+#   CXX=clang++ cmake -S . -B build-fuzz -DLINKTRACK_FUZZ=ON && cmake --build build-fuzz
+#   tests/fuzz/run.sh build-fuzz 600        # ten minutes a target
+set -euo pipefail
+build=$(realpath "${1:-build-fuzz}")
+seconds=${2:-20}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$build/fuzz-artifacts"
+failed=0
+for target in "$build"/fuzz_*; do
+  [ -x "$target" ] || continue
+  name=$(basename "$target")
+  seeds="$here/corpus/${name#fuzz_}"
+  work="$build/fuzz-corpus/${name#fuzz_}"
+  mkdir -p "$work" "$seeds"
+  log="$build/fuzz-artifacts/$name.log"
+  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$build/fuzz-artifacts/" "$work" "$seeds" >"$log" 2>&1; then
+    runs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+    edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+    echo "ok   $name: ${runs:-?} runs in ${seconds}s, ${edges:-?} edges covered"
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name (log: $log)"
+    tail -40 "$log"
+  fi
+done
+[ "$failed" -eq 0 ]
