@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 #include <string_view>
 
+#include "request_adapter.hpp"
+
 namespace linktrack::server {
 
 struct FramingProblem {
@@ -15,13 +17,12 @@ struct FramingProblem {
 // Checks a request Beast has parsed. Beast itself refuses conflicting Content-Length values and
 // Content-Length beside chunked (bad_content_length / bad_transfer_encoding), but reads a
 // Transfer-Encoding it does not know as "no body", and keeps every Host line.
-template <class Body>
-FramingProblem framing_problem(const boost::beast::http::request<Body>& req) {
+inline FramingProblem framing_problem(const Request& req, const RequestHeaders& h) {
   namespace bhttp = boost::beast::http;
-  if (req.count(bhttp::field::host) > 1)  // RFC 9112 3.2: which one is meant is unknowable
+  if (h.host_lines > 1)  // RFC 9112 3.2: which one is meant is unknowable
     return {400, "Bad request: more than one Host header.\n"};
+  if (!h.transfer_encoding) return {};
   auto te = req.equal_range(bhttp::field::transfer_encoding);
-  if (te.first == te.second) return {};
   if (req.version() < 11)  // RFC 9112 6.1: faulty framing in HTTP/1.0
     return {400, "Bad request: Transfer-Encoding in HTTP/1.0.\n"};
   // The codings in order across every Transfer-Encoding line: only a single "chunked" is

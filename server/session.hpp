@@ -110,12 +110,13 @@ class Session {
     if (ec) return;  // timeout, reset or a request cut short: the connection just goes
     ++requests_;
     const auto& req = parser_->get();
-    if (auto problem = framing_problem(req); problem.status)
+    const auto headers = scan_headers(req, forwarded_for_);
+    if (auto problem = framing_problem(req, headers); problem.status)
       return send_error(problem.status, problem.text);
     const config::Config& settings = *rt_.thread_view().state->snapshot->config;
     http::Response decision;
     try {
-      decision = decide(req);
+      decision = decide(req, headers);
     } catch (const std::exception& e) {
       // A bug in one request's handling answers that request, never ends the process.
       rt_.metrics().request_exceptions.fetch_add(1, std::memory_order_relaxed);
@@ -125,8 +126,8 @@ class Session {
     rt_.metrics().count(decision);
     if (!admin_ && settings.log.access_log)
       spdlog::info(
-          "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(),
-          header_value(req, bhttp::field::host), req.target(), decision.status,
+          "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(), headers.host,
+          req.target(), decision.status,
           decision.rejection == http::Rejection::none ? "-" : http::to_string(decision.rejection));
     keep_alive_ = req.keep_alive();
     build(decision, req.version());
@@ -138,13 +139,13 @@ class Session {
     do_write();
   }
 
-  http::Response decide(const Request& req) {
+  http::Response decide(const Request& req, const RequestHeaders& headers) {
     if (admin_) return admin_(req.method_string(), req.target());
     auto& view = rt_.thread_view();
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    return http::handle(request_view(req, peer_, tls_, now, forwarded_for_), *view.state->snapshot,
+    return http::handle(request_view(req, headers, peer_, tls_, now), *view.state->snapshot,
                         *view.codec);
   }
 

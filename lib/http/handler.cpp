@@ -243,11 +243,10 @@ Response decide(const RequestView& req, const Snapshot& snap, token::TokenCodec&
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     // The target came from the client: checked as any Location is, so nothing it holds can
     // reach the header unencoded.
+    const std::string url = "https://" + host + snap.https_port_suffix + std::string(req.target);
     token::Destination https;
-    if (token::destination_problem(
-            "https://" + host + snap.https_port_suffix + std::string(req.target), https))
-      return not_found_page();
-    r.location = std::move(https.location);
+    if (token::destination_problem(url, https)) return not_found_page();
+    r.location = https.location;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "Use https\n";
     return r;

@@ -1,6 +1,8 @@
 #include "token/destination.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include <boost/url/parse.hpp>
 
@@ -16,11 +18,22 @@ bool digit(char c) {
 bool hex(char c) {
   return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-// RFC 3986 unreserved and sub-delims: what a host name, path segment, query or fragment may
-// hold as it is.
+
+// RFC 3986's characters, by where they may stand as they are: a table, as this runs on every
+// click over the whole destination.
+enum : std::uint8_t { kHostChar = 1, kPathChar = 2 };
+constexpr std::array<std::uint8_t, 256> kClasses = [] {
+  std::array<std::uint8_t, 256> t{};
+  // unreserved and sub-delims: a host name, and any part after it
+  for (unsigned char c : std::string_view("-._~!$&'()*+,;="
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789"))
+    t[c] = kHostChar | kPathChar;
+  t[':'] = t['@'] = t['/'] = kPathChar;  // pchar and segment separators
+  return t;
+}();
 bool unreserved_or_sub_delim(char c) {
-  return alpha(c) || digit(c) ||
-         std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
+  return kClasses[static_cast<unsigned char>(c)] & kHostChar;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -30,38 +43,32 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Appends the path, query and fragment (`rest`, starting at '/', '?', '#' or empty) with what
-// RFC 3986 does not allow where it stands percent-encoded. False, with `problem`, for what no
-// encoding can keep meaning the same thing.
-bool append_rest(std::string_view rest, std::string& out, std::string& problem) {
-  enum { path, query, fragment } part = path;
-  static const char* kHex = "0123456789ABCDEF";
-  for (std::size_t i = 0; i < rest.size(); ++i) {
+// Where the path, query and fragment (`rest`, starting at '/', '?', '#' or empty) hold what RFC
+// 3986 does not allow there: rest.size() when nothing. `problem` is set for what no encoding
+// can keep meaning the same thing.
+std::size_t first_to_encode(std::string_view rest, std::size_t from, bool& in_path,
+                            bool& in_fragment, std::string& problem) {
+  for (std::size_t i = from; i < rest.size(); ++i) {
     const char c = rest[i];
-    bool keep = unreserved_or_sub_delim(c) || c == ':' || c == '@' || c == '/';
-    if (c == '%') keep = i + 2 < rest.size() && hex(rest[i + 1]) && hex(rest[i + 2]);
-    if (c == '?' && part != path) keep = true;
-    if (c == '?' && part == path) {
-      part = query;
-      keep = true;
+    if (kClasses[static_cast<unsigned char>(c)] & kPathChar) continue;
+    if (c == '%' && i + 2 < rest.size() && hex(rest[i + 1]) && hex(rest[i + 2])) continue;
+    if (c == '?' && !in_fragment) {
+      in_path = false;
+      continue;
     }
-    if (c == '#' && part != fragment) {
-      part = fragment;
-      keep = true;
+    if (c == '?') continue;
+    if (c == '#' && !in_fragment) {
+      in_path = false;
+      in_fragment = true;
+      continue;
     }
-    if (c == '\\' && part == path) {
+    if (c == '\\' && in_path) {
       problem = "the path contains a backslash, which browsers read as '/' (write '/' or %5C)";
-      return false;
+      return rest.size();
     }
-    if (keep) {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
-      out.push_back(kHex[static_cast<unsigned char>(c) & 15]);
-    }
+    return i;
   }
-  return true;
+  return rest.size();
 }
 
 // Checks the authority (between "//" and the path); false with `problem` when it is refused.
@@ -155,16 +162,35 @@ std::optional<std::string> destination_problem(std::string_view url, Destination
   std::string problem;
   if (!authority_ok(authority, problem)) return problem;
 
-  std::string& location = out.location;
-  location.clear();
-  location.reserve(url.size() + 16);
-  location.append(url.substr(0, colon + 3 + authority.size()));
-  if (!append_rest(rest.substr(authority.size()), location, problem)) return problem;
-  if (location.size() > kMaxDestinationBytes)
-    return "the URL is longer than " + std::to_string(kMaxDestinationBytes) +
-           " bytes once percent-encoded";
+  // Usually nothing needs encoding and the URL is used as it is.
+  const std::size_t rest_at = colon + 3 + authority.size();
+  rest = url.substr(rest_at);
+  bool in_path = true, in_fragment = false;
+  std::size_t i = first_to_encode(rest, 0, in_path, in_fragment, problem);
+  if (!problem.empty()) return problem;
+  std::string_view location = url;
+  if (i < rest.size()) {
+    static const char* kHex = "0123456789ABCDEF";
+    std::string& encoded = out.encoded;
+    encoded.assign(url.substr(0, rest_at + i));
+    while (i < rest.size()) {
+      const auto c = static_cast<unsigned char>(rest[i]);
+      encoded.push_back('%');
+      encoded.push_back(kHex[c >> 4]);
+      encoded.push_back(kHex[c & 15]);
+      const std::size_t next = first_to_encode(rest, i + 1, in_path, in_fragment, problem);
+      if (!problem.empty()) return problem;
+      encoded.append(rest.substr(i + 1, next - i - 1));
+      i = next;
+    }
+    if (encoded.size() > kMaxDestinationBytes)
+      return "the URL is longer than " + std::to_string(kMaxDestinationBytes) +
+             " bytes once percent-encoded";
+    location = encoded;
+  }
   auto parsed = boost::urls::parse_uri(location);
   if (!parsed) return "not a valid URL (" + parsed.error().message() + ")";
+  out.location = location;
   out.url = *parsed;
   return std::nullopt;
 }

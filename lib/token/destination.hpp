@@ -16,12 +16,14 @@ inline constexpr std::size_t kMaxDestinationBytes = 4096;
 // An accepted destination: `location` is the URL to send the browser to: the destination's
 // own bytes, except that characters RFC 3986 does not allow where they stand (`[ ] { } | ^ " <
 // > \` and a backquote in a query or fragment, a `%` not followed by two hex digits) are
-// percent-encoded, as browsers do when they follow the link. `url` views `location`.
+// percent-encoded, as browsers do when they follow the link. `location` and `url` view the
+// checked string, or `encoded` when something had to be encoded.
 struct Destination {
-  std::string location;
+  std::string_view location;
   boost::urls::url_view url;
+  std::string encoded;
   Destination() = default;
-  Destination(const Destination&) = delete;  // `url` points into `location`
+  Destination(const Destination&) = delete;  // the views may point into `encoded`
   Destination& operator=(const Destination&) = delete;
 };
 
@@ -30,7 +32,7 @@ struct Destination {
 // 4 KiB, nothing a browser would read differently from RFC 3986 (a backslash before the query).
 // Otherwise the reason, in words an operator can act on.
 std::optional<std::string> destination_problem(std::string_view url);
-// The same, filling `out` for a caller that redirects there.
+// The same, filling `out` for a caller that redirects there; `out` may view `url`.
 std::optional<std::string> destination_problem(std::string_view url, Destination& out);
 
 }  // namespace linktrack::token

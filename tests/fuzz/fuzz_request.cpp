@@ -38,8 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ec || !parser->is_done()) return 0;
     const auto& req = parser->get();
-    if (server::framing_problem(req).status == 0) {
-      auto view = server::request_view(req, peer, tls, 1790000000000, storage);
+    const auto headers = server::scan_headers(req, storage);
+    if (server::framing_problem(req, headers).status == 0) {
+      auto view = server::request_view(req, headers, peer, tls, 1790000000000);
       auto r = http::handle(view, *snap, codec);
       fuzz::require_header_safe(r.location);
       for (const auto& c : r.set_cookies) fuzz::require_header_safe(c);

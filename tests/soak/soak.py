@@ -5,7 +5,8 @@ time, each printing its figures. Not part of the test command: tests/soak/run.sh
 
     python3 tests/soak/soak.py build/linktrack [scenario ...]
 
-Scenarios: kill9, slowloris, slowread, reloads, full_disk, delete_db, descriptors, testssl.
+Scenarios: kill9, slowloris, slowread, reloads, full_disk, delete_db, descriptors,
+descriptors_exhausted, testssl.
 """
 
 import http.client
@@ -187,16 +188,19 @@ def slow_attack(binary, mode):
                     latencies.append(t)
                 time.sleep(0.5)
             out, _ = attack.communicate(timeout=60)
+            out = re.sub(r"\x1b\[[0-9;]*m", "", out)
+            connected = [int(n) for n in re.findall(r"connected:\s+(\d+)", out)]
             closed = re.findall(r"closed:\s+(\d+)", out)
-            pending = re.findall(r"pending:\s+(\d+)", out)
-            connected = re.findall(r"connected:\s+(\d+)", out)
+            ended = re.findall(r"Test ended on (\d+)", out)
+            status = re.findall(r"Exit status:\s*(.+)", out)
             latencies.sort()
             report(mode, probes=len(latencies) + failures, probe_failures=failures,
                    probe_p50_ms=round(1000 * latencies[len(latencies) // 2], 1) if latencies else None,
                    probe_max_ms=round(1000 * latencies[-1], 1) if latencies else None,
-                   attacker_connected_max=max(map(int, connected), default=0),
-                   attacker_closed_last=closed[-1] if closed else None,
-                   attacker_pending_last=pending[-1] if pending else None,
+                   attacker_connected_max=max(connected, default=0),
+                   attacker_closed=closed[-1] if closed else None,
+                   attack_ended_s=ended[-1] if ended else None,
+                   attacker_verdict=repr(status[-1].strip()) if status else None,
                    server_alive=srv.proc.poll() is None)
             assert srv.proc.poll() is None and failures == 0
 
@@ -244,7 +248,6 @@ def full_disk(binary, size_mb=16, free_mb=2):
                 time.sleep(10)
                 answered_while_full = load.answered - full_at
                 log_lines = srv.output().count("\n") - lines_at
-                dropped = s.metric("linktrack_click_events_dropped_total")
                 written_full = s.metric("linktrack_click_events_written_total")
                 os.remove(filler)  # room again: the writer's next retry gets through
                 deadline = time.time() + 30
@@ -256,14 +259,16 @@ def full_disk(binary, size_mb=16, free_mb=2):
                 alive = srv.proc.poll() is None
                 errors = s.metric("linktrack_click_write_errors_total")
                 srv.stop()
-            written = s.rows()
+                final = re.search(r"stopped: (\d+) event\(s\) written, (\d+) dropped",
+                                  srv.output())
+            written, dropped = s.rows(), int(final.group(2))
             report("full_disk", tmpfs_mb=size_mb, clicks_answered=load.answered,
                    answered_while_full_10s=answered_while_full, log_lines_while_full_10s=log_lines,
                    write_errors=errors, dropped_and_counted=dropped, rows=written,
-                   unaccounted=load.answered - written - int(dropped or 0),
+                   unaccounted=load.answered - written - dropped,
                    writing_resumed_after_s=resumed_after, server_alive=alive)
             assert alive and answered_while_full > 0 and log_lines < 20
-            assert load.answered - written - int(dropped or 0) <= 0
+            assert load.answered - written - dropped == 0
         finally:
             subprocess.run(["umount", disk])
 
@@ -334,6 +339,38 @@ def descriptors(binary, limit=1024, connections=3000):
             proc.wait(timeout=20)
 
 
+def descriptors_exhausted(binary, limit=128, connections=1000):
+    """The limit lowered under a running server, so accept() itself fails with EMFILE."""
+    with TempDir() as tmp:
+        s = Setup(tmp, limits=", connections_per_client: 100000")
+        with s.server() as srv:
+            subprocess.run(["prlimit", f"--pid={srv.proc.pid}", f"--nofile={limit}:{limit}"],
+                           check=True)
+            held = []
+            for _ in range(connections):
+                try:
+                    held.append(socket.create_connection(("127.0.0.1", s.http), timeout=2))
+                except OSError:
+                    break
+            time.sleep(0.5)
+            lines_before, cpu_before = srv.output().count("\n"), cpu_seconds(srv.proc.pid)
+            time.sleep(5)
+            cpu = cpu_seconds(srv.proc.pid) - cpu_before
+            lines = srv.output().count("\n") - lines_before
+            for c in held:
+                c.close()
+            started = time.time()
+            while probe(s.http, timeout=2) is None:
+                assert time.time() - started < 10
+                time.sleep(0.02)
+            report("descriptors_exhausted", nofile=limit, connections_opened=len(held),
+                   cpu_percent_while_out=round(100 * cpu / 5, 1), log_lines_per_s=lines / 5,
+                   served_again_after_ms=round(1000 * (time.time() - started)),
+                   accept_errors=s.metric("linktrack_accept_errors_total"),
+                   server_alive=srv.proc.poll() is None)
+            assert cpu / 5 < 0.2 and lines / 5 < 2
+
+
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -367,6 +404,7 @@ def testssl(binary):
 SCENARIOS = {"kill9": kill9, "slowloris": lambda b: slow_attack(b, "slowloris"),
              "slowread": lambda b: slow_attack(b, "slowread"), "reloads": reloads,
              "full_disk": full_disk, "delete_db": delete_db, "descriptors": descriptors,
+             "descriptors_exhausted": descriptors_exhausted,
              "testssl": testssl}
 
 if __name__ == "__main__":
