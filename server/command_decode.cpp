@@ -5,7 +5,7 @@
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "token/json_fields.hpp"
-#include "token/link_minter.hpp"
+#include "mint/link_minter.hpp"
 
 namespace linktrack::cli {
 namespace {
@@ -50,12 +50,12 @@ int decode(const DecodeArgs& a) {
     }
     host = config->domains.front().host;
   }
-  const auto* domain = token::find_domain(*config, host);
+  const auto* domain = mint::find_domain(*config, host);
   if (!domain) {
     std::cerr << "error: " << host << " is not a configured domain or alias\n";
     return 1;
   }
-  token::TokenCodec codec(token::keyring_from(*config));
+  token::TokenCodec codec(mint::keyring_from(*config));
   auto d = codec.decode(token, domain->host, std::time(nullptr));
   if (d.status == token::DecodeStatus::ok || d.status == token::DecodeStatus::expired) {
     auto j = token::to_json(d.fields);

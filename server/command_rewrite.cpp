@@ -7,7 +7,7 @@
 #include "config_option.hpp"
 #include "link_options.hpp"
 #include "rewrite/html_rewriter.hpp"
-#include "token/link_minter.hpp"
+#include "mint/link_minter.hpp"
 
 namespace linktrack::cli {
 namespace {

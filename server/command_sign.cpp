@@ -5,7 +5,7 @@
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "link_options.hpp"
-#include "token/link_minter.hpp"
+#include "mint/link_minter.hpp"
 #include "util/duration.hpp"
 
 namespace linktrack::cli {

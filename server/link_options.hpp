@@ -9,7 +9,7 @@
 
 #include "config/config.hpp"
 #include "token/fields.hpp"
-#include "token/link_minter.hpp"
+#include "mint/link_minter.hpp"
 
 namespace linktrack::cli {
 
@@ -31,15 +31,15 @@ struct LinkOptions {
 
 // A minter for `domain` (a configured host or alias), or null after saying why on stderr.
 // `base_url` empty: the domain's default scheme and host.
-inline std::unique_ptr<token::LinkMinter> minter_or_report(const config::Config& config,
+inline std::unique_ptr<mint::LinkMinter> minter_or_report(const config::Config& config,
                                                            const std::string& domain,
                                                            const std::string& base_url) {
-  const auto* d = token::find_domain(config, domain);
+  const auto* d = mint::find_domain(config, domain);
   if (!d) {
     std::cerr << "error: " << domain << " is not a configured domain or alias\n";
     return nullptr;
   }
-  return std::make_unique<token::LinkMinter>(
+  return std::make_unique<mint::LinkMinter>(
       config, *d, domain, base_url.empty() ? std::nullopt : std::optional(base_url));
 }
 

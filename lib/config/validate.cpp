@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "net/pem_check.hpp"
-#include "token/destination.hpp"
+#include "net/destination.hpp"
 #include "util/base64.hpp"
 
 namespace linktrack::config {
@@ -252,7 +252,7 @@ class Validator {
         claim(d.aliases[a], diag_.item_key(field(path, "aliases"), a));
       if (d.tls) tls(*d.tls, field(path, "tls"));
       if (!d.fallback_url.empty()) {
-        if (auto problem = token::destination_problem(d.fallback_url))
+        if (auto problem = net::destination_problem(d.fallback_url))
           diag_.error(field(path, "fallback_url"), *problem);
       }
       const std::string cp = field(path, "cookies");

@@ -2,7 +2,7 @@
 
 #include <boost/url/url.hpp>
 
-#include "token/destination.hpp"
+#include "net/destination.hpp"
 
 namespace linktrack::http {
 
@@ -16,7 +16,7 @@ std::optional<std::string> append_query(
   for (const auto& [name, value] : params) {
     if (!query.contains(name)) query.append({name, value});
   }
-  if (u.buffer().size() > token::kMaxDestinationBytes) return std::nullopt;
+  if (u.buffer().size() > net::kMaxDestinationBytes) return std::nullopt;
   return std::string(u.buffer());
 }
 

@@ -5,7 +5,7 @@
 #include "http/append_query.hpp"
 #include "http/client_address.hpp"
 #include "http/cookies.hpp"
-#include "token/destination.hpp"
+#include "net/destination.hpp"
 
 namespace linktrack::http {
 
@@ -177,8 +177,8 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
 
   // Checked again at redirect time: a key holder's mistake must not become an open redirect
   // to a javascript: or header-splitting URL.
-  token::Destination destination;
-  if (token::destination_problem(t.fields.url, destination))
+  net::Destination destination;
+  if (net::destination_problem(t.fields.url, destination))
     return rejected(d, Rejection::bad_destination, route);
   auto location = append_query(destination.url, d.append_query);
   if (!location) return rejected(d, Rejection::bad_destination, route);
@@ -244,8 +244,8 @@ Response decide(const RequestView& req, const Snapshot& snap, token::TokenCodec&
     // The target came from the client: checked as any Location is, so nothing it holds can
     // reach the header unencoded.
     const std::string url = "https://" + host + snap.https_port_suffix + std::string(req.target);
-    token::Destination https;
-    if (token::destination_problem(url, https)) return not_found_page();
+    net::Destination https;
+    if (net::destination_problem(url, https)) return not_found_page();
     r.location = https.location;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "Use https\n";

@@ -1,6 +1,6 @@
 #include "http/snapshot.hpp"
 
-#include "token/link_minter.hpp"
+#include "mint/link_minter.hpp"
 
 namespace linktrack::http {
 namespace {
@@ -18,7 +18,7 @@ const unsigned char kBuiltinIcon[] = {
 std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Config> config) {
   auto s = std::make_shared<Snapshot>();
   s->config = config;
-  s->keyring = token::keyring_from(*config);
+  s->keyring = mint::keyring_from(*config);
   for (const auto& d : config->domains) {
     s->hosts.emplace(d.host, &d);
     for (const auto& a : d.aliases) s->hosts.emplace(a, &d);

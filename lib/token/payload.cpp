@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "token/destination.hpp"
+#include "net/destination.hpp"
 #include "token/varint.hpp"
 #include "util/utf8.hpp"
 
@@ -125,7 +125,7 @@ std::optional<std::string> decode_id(std::string_view& in) {
 std::optional<std::string> fields_problem(const LinkFields& f) {
   if (f.kind == Kind::click && f.url.empty()) return "a click link needs a destination URL";
   if (!f.url.empty()) {
-    if (auto problem = destination_problem(f.url)) return "destination: " + *problem;
+    if (auto problem = net::destination_problem(f.url)) return "destination: " + *problem;
   }
   if (f.issued_at < kEpoch) return "the issue time is before 2024-01-01";
   if (f.expires_at && *f.expires_at < f.issued_at) return "the expiry is before the issue time";
@@ -180,7 +180,7 @@ std::optional<LinkFields> decode_payload(std::string_view in) {
     std::size_t code = *header & 7;
     std::uint64_t n = *header >> 3;
     std::string_view rest;
-    if (code >= kUrlPrefixes.size() || n > kMaxDestinationBytes || !take(in, n, rest))
+    if (code >= kUrlPrefixes.size() || n > net::kMaxDestinationBytes || !take(in, n, rest))
       return std::nullopt;
     f.url = std::string(kUrlPrefixes[code]).append(rest);
     if (f.url.empty()) return std::nullopt;

@@ -7,26 +7,26 @@
 #include <string_view>
 
 #include "http/append_query.hpp"
-#include "token/destination.hpp"
+#include "net/destination.hpp"
 
 using namespace linktrack;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view url(reinterpret_cast<const char*>(data), size);
-  token::Destination d;
-  if (token::destination_problem(url, d)) return 0;
+  net::Destination d;
+  if (net::destination_problem(url, d)) return 0;
   for (unsigned char c : d.location)
     if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
         c == '`' || c == '{' || c == '|' || c == '}')
       std::abort();
-  token::Destination again;
-  if (token::destination_problem(d.location, again) || again.location != d.location) std::abort();
+  net::Destination again;
+  if (net::destination_problem(d.location, again) || again.location != d.location) std::abort();
   static const std::vector<std::pair<std::string, std::string>> params = {{"utm_source", "email"},
                                                                           {"a b", "c&d=e#f"}};
   auto appended = http::append_query(d.url, params);
   if (appended) {
-    token::Destination third;
-    if (token::destination_problem(*appended, third)) std::abort();
+    net::Destination third;
+    if (net::destination_problem(*appended, third)) std::abort();
     // Appending to "?" or to no query starts the query with a parameter, not with "&".
     const auto query = appended->find('?');
     if (query != std::string::npos && appended->compare(query, 2, "?&") == 0 &&

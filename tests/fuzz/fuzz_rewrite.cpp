@@ -8,13 +8,13 @@
 
 #include "fuzz_common.hpp"
 #include "rewrite/html_rewriter.hpp"
-#include "token/link_minter.hpp"
+#include "mint/link_minter.hpp"
 
 using namespace linktrack;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto snap = fuzz::snapshot();
-  static token::LinkMinter minter(*snap->config, snap->config->domains[0], "links.example.com");
+  static mint::LinkMinter minter(*snap->config, snap->config->domains[0], "links.example.com");
   const std::string_view html(reinterpret_cast<const char*>(data), size);
   std::size_t minted = 0;
   rewrite::RewriteReport report;

@@ -6,7 +6,7 @@
 #include "reference_link.hpp"
 #include "test_helpers.hpp"
 #include "token/codec.hpp"
-#include "token/destination.hpp"
+#include "net/destination.hpp"
 #include "token/payload.hpp"
 #include "util/base64.hpp"
 #include "util/utf8.hpp"
@@ -171,19 +171,19 @@ TEST_CASE("tokens.json vectors hold in both directions") {
 }
 
 TEST_CASE("destinations are checked when signing") {
-  CHECK_FALSE(token::destination_problem("https://example.com/a?b=c#d"));
-  CHECK_FALSE(token::destination_problem("HTTP://EXAMPLE.COM"));
-  CHECK(token::destination_problem("javascript:alert(1)"));
-  CHECK(token::destination_problem("ftp://example.com/"));
-  CHECK(token::destination_problem("//example.com/"));
-  CHECK(token::destination_problem("/relative"));
-  CHECK(token::destination_problem("https:///nohost"));
-  CHECK(token::destination_problem("https://example.com/a b"));
-  CHECK(token::destination_problem("https://example.com/\r\nSet-Cookie: x"));
-  CHECK(token::destination_problem("https://example.com/\x7f"));
-  CHECK(token::destination_problem("https://user:pw@example.com/"));
-  CHECK(token::destination_problem("https://example.com/" + std::string(4096, 'a')));
-  CHECK(token::destination_problem(""));
+  CHECK_FALSE(net::destination_problem("https://example.com/a?b=c#d"));
+  CHECK_FALSE(net::destination_problem("HTTP://EXAMPLE.COM"));
+  CHECK(net::destination_problem("javascript:alert(1)"));
+  CHECK(net::destination_problem("ftp://example.com/"));
+  CHECK(net::destination_problem("//example.com/"));
+  CHECK(net::destination_problem("/relative"));
+  CHECK(net::destination_problem("https:///nohost"));
+  CHECK(net::destination_problem("https://example.com/a b"));
+  CHECK(net::destination_problem("https://example.com/\r\nSet-Cookie: x"));
+  CHECK(net::destination_problem("https://example.com/\x7f"));
+  CHECK(net::destination_problem("https://user:pw@example.com/"));
+  CHECK(net::destination_problem("https://example.com/" + std::string(4096, 'a')));
+  CHECK(net::destination_problem(""));
 
   token::TokenCodec codec(keys({{1, test::kTestSecret}}));
   token::LinkFields f;
@@ -229,8 +229,8 @@ TEST_CASE("text ids must be UTF-8: refused when signing, malformed when decoding
 
 TEST_CASE("destinations: what browsers accept is signed, and encoded only where RFC 3986 must") {
   auto location = [](std::string_view url) {
-    token::Destination d;
-    auto problem = token::destination_problem(url, d);
+    net::Destination d;
+    auto problem = net::destination_problem(url, d);
     return problem ? "refused: " + *problem : std::string(d.location);
   };
   CHECK(location("https://example.com/a?b=c#d") == "https://example.com/a?b=c#d");

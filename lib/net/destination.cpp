@@ -1,4 +1,4 @@
-#include "token/destination.hpp"
+#include "net/destination.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 
 #include <boost/url/parse.hpp>
 
-namespace linktrack::token {
+namespace linktrack::net {
 namespace {
 
 bool alpha(char c) {
@@ -195,4 +195,4 @@ std::optional<std::string> destination_problem(std::string_view url, Destination
   return std::nullopt;
 }
 
-}  // namespace linktrack::token
+}  // namespace linktrack::net

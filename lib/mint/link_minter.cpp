@@ -1,13 +1,13 @@
-#include "token/link_minter.hpp"
+#include "mint/link_minter.hpp"
 
 #include <algorithm>
 
-namespace linktrack::token {
+namespace linktrack::mint {
 
-std::shared_ptr<const Keyring> keyring_from(const config::Config& c) {
-  std::vector<Keyring::Secret> secrets;
+std::shared_ptr<const token::Keyring> keyring_from(const config::Config& c) {
+  std::vector<token::Keyring::Secret> secrets;
   for (const auto& k : c.keys) secrets.push_back({k.id, k.secret});
-  return std::make_shared<const Keyring>(secrets);
+  return std::make_shared<const token::Keyring>(secrets);
 }
 
 const config::Domain* find_domain(const config::Config& c, std::string_view host) {
@@ -29,10 +29,10 @@ LinkMinter::LinkMinter(const config::Config& c, const config::Domain& domain,
   }
 }
 
-std::string LinkMinter::mint(const LinkFields& fields) {
+std::string LinkMinter::mint(const token::LinkFields& fields) {
   // Tokens are bound to the domain's primary host, so they work on each of its aliases.
   std::string token = codec_.encode(fields, domain_.host);
-  return base_ + (fields.kind == Kind::open ? "/o/" : "/c/") + token;
+  return base_ + (fields.kind == token::Kind::open ? "/o/" : "/c/") + token;
 }
 
-}  // namespace linktrack::token
+}  // namespace linktrack::mint

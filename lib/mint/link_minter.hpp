@@ -1,4 +1,5 @@
-// Turning config + fields into tracked URLs, as the CLI and the rewriter need it.
+// Turning config + fields into tracked URLs, as the CLI and the rewriter need it: above both
+// config and token, so that neither depends on the other.
 #pragma once
 
 #include <memory>
@@ -8,9 +9,9 @@
 #include "config/config.hpp"
 #include "token/codec.hpp"
 
-namespace linktrack::token {
+namespace linktrack::mint {
 
-std::shared_ptr<const Keyring> keyring_from(const config::Config& c);
+std::shared_ptr<const token::Keyring> keyring_from(const config::Config& c);
 
 // The configured domain answering to `host` (its host or an alias), or null.
 const config::Domain* find_domain(const config::Config& c, std::string_view host);
@@ -21,13 +22,13 @@ class LinkMinter {
   LinkMinter(const config::Config& c, const config::Domain& domain, std::string requested_host,
              std::optional<std::string> base_url = std::nullopt);
   // The tracked URL, or throws std::invalid_argument naming what is wrong with the fields.
-  std::string mint(const LinkFields& fields);
+  std::string mint(const token::LinkFields& fields);
   const config::Domain& domain() const { return domain_; }
 
  private:
   const config::Domain& domain_;
   std::string base_;
-  TokenCodec codec_;
+  token::TokenCodec codec_;
 };
 
-}  // namespace linktrack::token
+}  // namespace linktrack::mint

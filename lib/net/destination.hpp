@@ -9,7 +9,7 @@
 
 #include <boost/url/url_view.hpp>
 
-namespace linktrack::token {
+namespace linktrack::net {
 
 inline constexpr std::size_t kMaxDestinationBytes = 4096;
 
@@ -35,4 +35,4 @@ std::optional<std::string> destination_problem(std::string_view url);
 // The same, filling `out` for a caller that redirects there; `out` may view `url`.
 std::optional<std::string> destination_problem(std::string_view url, Destination& out);
 
-}  // namespace linktrack::token
+}  // namespace linktrack::net
