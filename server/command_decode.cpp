@@ -4,8 +4,8 @@
 
 #include "commands.hpp"
 #include "config_option.hpp"
-#include "token/json_fields.hpp"
 #include "mint/link_minter.hpp"
+#include "token/json_fields.hpp"
 
 namespace linktrack::cli {
 namespace {

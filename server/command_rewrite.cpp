@@ -6,8 +6,8 @@
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "link_options.hpp"
-#include "rewrite/html_rewriter.hpp"
 #include "mint/link_minter.hpp"
+#include "rewrite/html_rewriter.hpp"
 
 namespace linktrack::cli {
 namespace {

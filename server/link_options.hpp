@@ -8,8 +8,8 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "token/fields.hpp"
 #include "mint/link_minter.hpp"
+#include "token/fields.hpp"
 
 namespace linktrack::cli {
 
@@ -32,8 +32,8 @@ struct LinkOptions {
 // A minter for `domain` (a configured host or alias), or null after saying why on stderr.
 // `base_url` empty: the domain's default scheme and host.
 inline std::unique_ptr<mint::LinkMinter> minter_or_report(const config::Config& config,
-                                                           const std::string& domain,
-                                                           const std::string& base_url) {
+                                                          const std::string& domain,
+                                                          const std::string& base_url) {
   const auto* d = mint::find_domain(config, domain);
   if (!d) {
     std::cerr << "error: " << domain << " is not a configured domain or alias\n";

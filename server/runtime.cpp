@@ -30,7 +30,12 @@ void Runtime::release(const net::IpAddress& peer, Admission admission) {
     auto it = per_client_.find(peer.to_string());
     if (it != per_client_.end() && --it->second <= 0) per_client_.erase(it);
   }
-  metrics_.connections_open.fetch_sub(1);
+  if (metrics_.connections_open.fetch_sub(1) == 1) idle_.notify_all();
+}
+
+void Runtime::wait_idle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(clients_mutex_);
+  idle_.wait_until(lock, deadline, [this] { return metrics_.connections_open.load() <= 0; });
 }
 
 }  // namespace linktrack::server

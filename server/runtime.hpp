@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -54,6 +56,8 @@ class Runtime {
   Admission admit(const net::IpAddress& peer);
   void release(const net::IpAddress& peer, Admission admission);
   void set_connection_room(std::int64_t room) { connection_room_ = room; }
+  // Waits until no counted connection is open, or `deadline`.
+  void wait_idle(std::chrono::steady_clock::time_point deadline);
 
   clicklog::ClickSink& sink() { return sink_; }
   metrics::Metrics& metrics() { return metrics_; }
@@ -65,6 +69,7 @@ class Runtime {
   clicklog::WriterStats& writer_stats_;
   metrics::Metrics metrics_;
   std::mutex clients_mutex_;
+  std::condition_variable idle_;  // notified when the last counted connection closes
   std::unordered_map<std::string, std::int64_t> per_client_;
   std::int64_t connection_room_ = std::numeric_limits<std::int64_t>::max();
 };

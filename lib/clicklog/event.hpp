@@ -5,10 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "util/named_enum.hpp"
+
 namespace linktrack::clicklog {
 
-enum class EventKind { click, open, app };
-const char* to_string(EventKind k);
+// The kinds of event; their names are what the log's `kind` column holds.
+#define LINKTRACK_EVENT_KINDS(X) X(click) X(open) X(app)
+LINKTRACK_NAMED_ENUM(EventKind, LINKTRACK_EVENT_KINDS)
 
 struct ClickEvent {
   std::int64_t time_ms = 0;  // Unix milliseconds, UTC
@@ -21,17 +24,5 @@ struct ClickEvent {
   std::optional<std::string> referer;
   std::uint32_t key_id = 0;
 };
-
-inline const char* to_string(EventKind k) {
-  switch (k) {
-    case EventKind::click:
-      return "click";
-    case EventKind::open:
-      return "open";
-    case EventKind::app:
-      return "app";
-  }
-  return "click";
-}
 
 }  // namespace linktrack::clicklog

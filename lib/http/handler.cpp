@@ -9,48 +9,6 @@
 
 namespace linktrack::http {
 
-const char* to_string(Route r) {
-  switch (r) {
-    case Route::click:
-      return "click";
-    case Route::open:
-      return "open";
-    case Route::app:
-      return "app";
-    case Route::well_known:
-      return "well_known";
-    case Route::favicon:
-      return "favicon";
-    case Route::robots:
-      return "robots";
-    case Route::healthz:
-      return "healthz";
-    case Route::https_redirect:
-      return "https_redirect";
-    case Route::other:
-      return "other";
-  }
-  return "other";
-}
-
-const char* to_string(Rejection r) {
-  switch (r) {
-    case Rejection::none:
-      return "none";
-    case Rejection::malformed:
-      return "malformed";
-    case Rejection::unknown_key:
-      return "unknown_key";
-    case Rejection::bad_tag:
-      return "bad_tag";
-    case Rejection::expired:
-      return "expired";
-    case Rejection::bad_destination:
-      return "bad_destination";
-  }
-  return "none";
-}
-
 namespace {
 
 // The 43-byte transparent GIF of every open pixel.

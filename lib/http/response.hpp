@@ -8,14 +8,17 @@
 #include <vector>
 
 #include "clicklog/event.hpp"
+#include "util/named_enum.hpp"
 
 namespace linktrack::http {
 
-// Routes and token rejections, for metrics.
-enum class Route { click, open, app, well_known, favicon, robots, healthz, https_redirect, other };
-enum class Rejection { none, malformed, unknown_key, bad_tag, expired, bad_destination };
-const char* to_string(Route r);
-const char* to_string(Rejection r);
+// Routes and token rejections, named in metrics.
+#define LINKTRACK_ROUTES(X) \
+  X(click) X(open) X(app) X(well_known) X(favicon) X(robots) X(healthz) X(https_redirect) X(other)
+LINKTRACK_NAMED_ENUM(Route, LINKTRACK_ROUTES)
+#define LINKTRACK_REJECTIONS(X) \
+  X(none) X(malformed) X(unknown_key) X(bad_tag) X(expired) X(bad_destination)
+LINKTRACK_NAMED_ENUM(Rejection, LINKTRACK_REJECTIONS)
 
 struct Response {
   unsigned status = 200;

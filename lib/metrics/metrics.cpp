@@ -24,20 +24,18 @@ std::string render(const Metrics& m, const clicklog::WriterStats& w) {
   auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
   o << "# HELP linktrack_requests_total HTTP requests answered, by route and status.\n"
        "# TYPE linktrack_requests_total counter\n";
-  for (std::size_t r = 0; r < kRoutes; ++r)
+  for (std::size_t r = 0; r < http::kRouteCount; ++r)
     for (std::size_t s = 0; s < kStatuses.size(); ++s) {
       auto v = load(m.requests[r][s]);
       if (!v) continue;
-      o << "linktrack_requests_total{route=\"" << http::to_string(static_cast<http::Route>(r))
-        << "\",status=\"" << (kStatuses[s] ? std::to_string(kStatuses[s]) : "other") << "\"} " << v
-        << "\n";
+      o << "linktrack_requests_total{route=\"" << http::kRouteNames[r] << "\",status=\""
+        << (kStatuses[s] ? std::to_string(kStatuses[s]) : "other") << "\"} " << v << "\n";
     }
   o << "# HELP linktrack_rejected_tokens_total Tokens refused, by reason.\n"
        "# TYPE linktrack_rejected_tokens_total counter\n";
-  for (std::size_t i = 1; i < kRejections; ++i)
-    o << "linktrack_rejected_tokens_total{reason=\""
-      << http::to_string(static_cast<http::Rejection>(i)) << "\"} " << load(m.rejected_tokens[i])
-      << "\n";
+  for (std::size_t i = 1; i < http::kRejectionCount; ++i)  // from 1: "none" is no rejection
+    o << "linktrack_rejected_tokens_total{reason=\"" << http::kRejectionNames[i] << "\"} "
+      << load(m.rejected_tokens[i]) << "\n";
   auto counter = [&](const char* name, const char* help, std::uint64_t v) {
     o << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n"
       << name << " " << v << "\n";

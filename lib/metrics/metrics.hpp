@@ -13,13 +13,12 @@ namespace linktrack::metrics {
 
 inline constexpr std::array<unsigned, 15> kStatuses = {200, 204, 302, 308, 400, 404, 405, 410,
                                                        413, 421, 431, 500, 501, 503, 0};
-inline constexpr std::size_t kRoutes = 9;
-inline constexpr std::size_t kRejections = 6;
 
 struct Metrics {
-  std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRoutes> requests{};
-  std::array<std::atomic<std::uint64_t>, kRejections> rejected_tokens{};
-  std::array<std::atomic<std::uint64_t>, 3> events{};  // by clicklog::EventKind
+  std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, http::kRouteCount>
+      requests{};
+  std::array<std::atomic<std::uint64_t>, http::kRejectionCount> rejected_tokens{};
+  std::array<std::atomic<std::uint64_t>, clicklog::kEventKindCount> events{};
   std::atomic<std::uint64_t> tls_handshakes{0};
   std::atomic<std::uint64_t> tls_handshake_failures{0};
   std::atomic<std::uint64_t> connections_accepted{0};

@@ -13,22 +13,6 @@
 
 namespace linktrack::token {
 
-const char* to_string(DecodeStatus s) {
-  switch (s) {
-    case DecodeStatus::ok:
-      return "ok";
-    case DecodeStatus::malformed:
-      return "malformed";
-    case DecodeStatus::unknown_key:
-      return "unknown_key";
-    case DecodeStatus::bad_tag:
-      return "bad_tag";
-    case DecodeStatus::expired:
-      return "expired";
-  }
-  return "unknown";
-}
-
 struct TokenCodec::KeyContexts {
   EVP_MAC_CTX* mac = nullptr;
   EVP_CIPHER_CTX* cipher = nullptr;

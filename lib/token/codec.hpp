@@ -10,11 +10,12 @@
 
 #include "token/fields.hpp"
 #include "token/keyring.hpp"
+#include "util/named_enum.hpp"
 
 namespace linktrack::token {
 
-enum class DecodeStatus { ok, malformed, unknown_key, bad_tag, expired };
-const char* to_string(DecodeStatus s);
+#define LINKTRACK_DECODE_STATUSES(X) X(ok) X(malformed) X(unknown_key) X(bad_tag) X(expired)
+LINKTRACK_NAMED_ENUM(DecodeStatus, LINKTRACK_DECODE_STATUSES)
 
 struct Decoded {
   DecodeStatus status = DecodeStatus::malformed;

@@ -1,0 +1,186 @@
+#include "server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+
+#include "admin.hpp"
+#include "config/load.hpp"
+#include "config/reload.hpp"
+
+namespace linktrack::server {
+namespace {
+
+namespace asio = boost::asio;
+
+std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> config) {
+  auto state = std::make_shared<State>();
+  state->snapshot = http::Snapshot::build(config);
+  bool any_tls = std::any_of(config->domains.begin(), config->domains.end(),
+                             [](const auto& d) { return d.tls.has_value(); });
+  if (any_tls || config->default_certificate) state->tls = std::make_shared<TlsRegistry>(*config);
+  return state;
+}
+
+void log_summary(const config::Config& c, unsigned threads) {
+  spdlog::info("linktrack {} serving {} domain(s) on {} thread(s)", LINKTRACK_VERSION,
+               c.domains.size(), threads);
+  for (const auto& d : c.domains)
+    spdlog::info("  {}{}{}", d.host, d.tls ? " (https)" : " (http)",
+                 d.aliases.empty() ? "" : fmt::format(" aliases {}", fmt::join(d.aliases, ", ")));
+  for (const auto& a : c.listen.https_addresses) spdlog::info("  https on {}", a.to_string());
+  for (const auto& a : c.listen.http_addresses) spdlog::info("  http on {}", a.to_string());
+  if (c.listen.admin_address)
+    spdlog::info("  admin (metrics) on {}", c.listen.admin_address->to_string());
+  spdlog::info("  click log {} ({} mode)", c.store.path,
+               c.store.durability == config::Durability::sync ? "sync" : "batch");
+}
+
+}  // namespace
+
+Server::~Server() {
+  stop(std::chrono::milliseconds(0));
+}
+
+bool Server::start() {
+  // Reported as check-config reports them: every line on stderr.
+  auto result = config::load_config(config_path_);
+  for (const auto& w : result.warnings) std::cerr << w << "\n";
+  for (const auto& e : result.errors) std::cerr << e << "\n";
+  if (!result.config) return false;
+  const auto& config = result.config;
+  spdlog::set_level(spdlog::level::from_str(config->log.level));
+  try {
+    click_log_ = std::make_unique<ClickLogService>(*config);
+    services_ = {click_log_.get()};
+    for (auto* s : services_) s->start();
+    runtime_ =
+        std::make_unique<Runtime>(build_state(config), click_log_->sink(), click_log_->stats());
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    for (auto* s : services_) s->stop();
+    return false;
+  }
+  const auto room = connection_room();
+  runtime_->set_connection_room(room);
+  if (config->limits.max_connections > room)
+    spdlog::warn(
+        "limits.max_connections is {} but the descriptor limit leaves room for {} connections: "
+        "{} applies (raise LimitNOFILE to allow more)",
+        config->limits.max_connections, room, room);
+  const unsigned threads = config->threads > 0 ? static_cast<unsigned>(config->threads)
+                                               : std::max(1u, std::thread::hardware_concurrency());
+  try {
+    listen(*config, threads);
+  } catch (const boost::system::system_error& e) {
+    spdlog::critical("cannot listen: {}", e.what());
+    listeners_.clear();
+    contexts_.clear();
+    for (auto* s : services_) s->stop();
+    return false;
+  }
+  for (auto& l : listeners_) l->run();
+  log_summary(*config, threads);
+  for (auto& io : contexts_) {
+    workers_.emplace_back([&io = *io, &rt = *runtime_] {
+      auto guard = asio::make_work_guard(io);
+      // Handlers catch their own exceptions; should one still escape, it is logged and the
+      // thread serves on rather than ending the process with every queued click.
+      for (;;) {
+        try {
+          io.run();
+          return;
+        } catch (const std::exception& e) {
+          rt.metrics().request_exceptions.fetch_add(1);
+          spdlog::error("I/O thread: unhandled exception, continuing: {}", e.what());
+        }
+      }
+    });
+  }
+  running_ = true;
+  return true;
+}
+
+// One io_context per thread, each with its own acceptors (SO_REUSEPORT): no cross-thread
+// hand-off on the request path.
+void Server::listen(const config::Config& c, unsigned threads) {
+  for (const auto& a : c.listen.https_addresses) ensure_unclaimed(a);
+  for (const auto& a : c.listen.http_addresses) ensure_unclaimed(a);
+  if (c.listen.admin_address) ensure_unclaimed(*c.listen.admin_address);
+  for (unsigned t = 0; t < threads; ++t) {
+    auto& io = *contexts_.emplace_back(std::make_unique<asio::io_context>(1));
+    for (const auto& a : c.listen.https_addresses)
+      listeners_.push_back(
+          std::make_shared<Listener>(io, a, ListenerKind::https, *runtime_, AdminHandler{}));
+    for (const auto& a : c.listen.http_addresses)
+      listeners_.push_back(
+          std::make_shared<Listener>(io, a, ListenerKind::http, *runtime_, AdminHandler{}));
+    if (t == 0 && c.listen.admin_address)
+      listeners_.push_back(std::make_shared<Listener>(
+          io, *c.listen.admin_address, ListenerKind::admin, *runtime_, admin_handler(*runtime_)));
+  }
+}
+
+void Server::reload() {
+  auto& rt = *runtime_;
+  auto result = config::load_config(config_path_);
+  if (!result.config) {
+    rt.metrics().reload_failures.fetch_add(1);
+    spdlog::error("reload refused: {} has {} error(s); still serving the previous config",
+                  config_path_, result.errors.size());
+    for (const auto& e : result.errors) spdlog::error("  {}", e);
+    return;
+  }
+  try {
+    for (const auto& w : result.warnings) spdlog::warn("{}", w);
+    auto next = std::make_shared<config::Config>(*result.config);
+    for (const auto& key : config::keep_restart_settings(*rt.state()->snapshot->config, *next))
+      spdlog::warn("reload: {} changed; it needs a restart and keeps its running value until then",
+                   key);
+    rt.replace(build_state(next));
+    for (auto* s : services_) s->apply(next);
+    spdlog::set_level(spdlog::level::from_str(next->log.level));
+    rt.metrics().reloads.fetch_add(1);
+    spdlog::info("reloaded {}: {} domain(s)", config_path_, next->domains.size());
+  } catch (const std::exception& e) {
+    rt.metrics().reload_failures.fetch_add(1);
+    spdlog::error("reload refused: {}; still serving the previous config", e.what());
+  }
+}
+
+void Server::stop(std::chrono::milliseconds grace) {
+  if (!running_) return;
+  running_ = false;
+  spdlog::info("stopping: no new connections; finishing requests in flight");
+  for (auto& l : listeners_) asio::post(l->executor_context(), [l] { l->stop(); });
+  // Requests in flight finish; idle keep-alive connections get the grace, then go.
+  runtime_->wait_idle(std::chrono::steady_clock::now() + grace);
+  for (auto& io : contexts_) io->stop();
+  for (auto& w : workers_) w.join();
+  workers_.clear();
+  listeners_.clear();
+  contexts_.clear();
+  for (auto it = services_.rbegin(); it != services_.rend(); ++it) (*it)->stop();
+}
+
+int Server::run() {
+  if (!start()) return 1;
+  asio::io_context control;
+  asio::signal_set signals(control, SIGHUP, SIGTERM, SIGINT);
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
+                                                                      int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      reload();
+      signals.async_wait(on_signal);
+    }
+  };
+  signals.async_wait(on_signal);
+  control.run();  // returns once a SIGTERM or SIGINT leaves no wait pending
+  stop();
+  return 0;
+}
+
+}  // namespace linktrack::server
