@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "clicklog/database.hpp"
+#include "clicklog/event_columns.hpp"
 #include "clicklog/writer_priority.hpp"
 
 namespace linktrack::clicklog {
@@ -15,7 +16,7 @@ struct SqliteWriter::Connection {
   std::optional<std::pair<dev_t, ino_t>> identity;
   explicit Connection(const config::Store& store)
       : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
-        insert(db, (prepare(db), kInsertSql)),
+        insert(db, (prepare(db), event_insert_sql())),
         identity(file_identity(store.path)) {}
   static Database& prepare(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
@@ -128,22 +129,8 @@ bool SqliteWriter::write(Pending* batch, std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
       const auto& e = batch[i].event;
       s.reset();
-      s.bind(1, e.time_ms);
-      s.bind_static(2, to_string(e.kind));
-      s.bind_static(3, e.host);
-      s.bind_static(4, e.campaign);
-      s.bind_static(5, e.template_id);
-      s.bind_static(6, e.message);
-      s.bind_static(7, e.recipient);
-      s.bind_static(8, e.link);
-      if (e.destination.empty())
-        s.bind_null(9);
-      else
-        s.bind_static(9, e.destination);
-      s.bind_static(10, e.client_ip);
-      s.bind_static(11, e.user_agent);
-      s.bind_static(12, e.referer);
-      s.bind(13, static_cast<std::int64_t>(e.key_id));
+      for (std::size_t c = 0; c < kEventColumns.size(); ++c)
+        kEventColumns[c].bind(s, static_cast<int>(c + 1), e);
       s.step();
     }
     tx.commit();

@@ -35,10 +35,6 @@ class SqliteWriter final : public ClickSink {
   ~SqliteWriter() override;
 
   bool submit(ClickEvent event, std::function<void(bool)> on_durable = {}) override;
-  // The one insert the writer prepares and reuses.
-  static constexpr const char* kInsertSql =
-      "INSERT INTO events (time_ms, kind, host, campaign, template, message, recipient, link, "
-      "destination, client_ip, user_agent, referer, key_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
   // Stops taking events, writes everything queued, joins the thread. Idempotent.
   void stop();
 

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "clicklog/database.hpp"
+#include "clicklog/event_columns.hpp"
 #include "clicklog/migrations.hpp"
 #include "clicklog/sqlite_writer.hpp"
 #include "test_helpers.hpp"
@@ -82,7 +83,7 @@ TEST_CASE("the writer's insert builds no temporary b-tree") {
   test::TempDir dir;
   clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
   clicklog::migrate(db);
-  clicklog::Statement plan(db, std::string("EXPLAIN ") + clicklog::SqliteWriter::kInsertSql);
+  clicklog::Statement plan(db, "EXPLAIN " + clicklog::event_insert_sql());
   int ops = 0, ephemeral = 0;
   while (plan.step()) {
     ++ops;
@@ -279,4 +280,17 @@ TEST_CASE("a new log and its WAL are readable by the service alone") {
   for (const char* suffix : {"", "-wal", "-shm"})
     CHECK((std::filesystem::status(path + suffix).permissions() & std::filesystem::perms::all) ==
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}
+
+TEST_CASE("the event column list and the migrated table agree, column for column") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  clicklog::Statement info(db, "SELECT name FROM pragma_table_info('events') WHERE name != 'id'");
+  std::vector<std::string> table, listed;
+  while (info.step()) table.push_back(info.text(0));
+  for (const auto& c : clicklog::kEventColumns) listed.emplace_back(c.name);
+  CHECK(table == listed);
+  CHECK(clicklog::event_insert_sql().find("VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)") !=
+        std::string::npos);
 }
