@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "config_option.hpp"
+#include "config/host_index.hpp"
 #include "mint/link_minter.hpp"
 #include "token/json_fields.hpp"
 
@@ -50,7 +51,7 @@ int decode(const DecodeArgs& a) {
     }
     host = config->domains.front().host;
   }
-  const auto* domain = mint::find_domain(*config, host);
+  const auto* domain = config::HostIndex(*config).find(host);
   if (!domain) {
     std::cerr << "error: " << host << " is not a configured domain or alias\n";
     return 1;

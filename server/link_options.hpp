@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "config/host_index.hpp"
 #include "mint/link_minter.hpp"
 #include "token/fields.hpp"
 
@@ -34,7 +35,7 @@ struct LinkOptions {
 inline std::unique_ptr<mint::LinkMinter> minter_or_report(const config::Config& config,
                                                           const std::string& domain,
                                                           const std::string& base_url) {
-  const auto* d = mint::find_domain(config, domain);
+  const auto* d = config::HostIndex(config).find(domain);
   if (!d) {
     std::cerr << "error: " << domain << " is not a configured domain or alias\n";
     return nullptr;

@@ -20,7 +20,7 @@ std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> c
   state->snapshot = http::Snapshot::build(config);
   bool any_tls = std::any_of(config->domains.begin(), config->domains.end(),
                              [](const auto& d) { return d.tls.has_value(); });
-  if (any_tls || config->default_certificate) state->tls = std::make_shared<TlsRegistry>(*config);
+  if (any_tls || config->default_certificate) state->tls = std::make_shared<TlsRegistry>(config);
   return state;
 }
 

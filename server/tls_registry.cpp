@@ -61,12 +61,13 @@ std::unique_ptr<ssl::context> TlsRegistry::load(const config::TlsFiles& files) {
   return ctx;
 }
 
-TlsRegistry::TlsRegistry(const config::Config& c) {
+TlsRegistry::TlsRegistry(std::shared_ptr<const config::Config> config)
+    : config_(std::move(config)), hosts_(*config_) {
+  const config::Config& c = *config_;
   for (const auto& d : c.domains) {
     if (!d.tls) continue;
     auto& ctx = contexts_.emplace_back(load(*d.tls));
-    exact_.emplace(d.host, ctx.get());
-    for (const auto& a : d.aliases) exact_.emplace(a, ctx.get());
+    by_domain_.emplace(&d, ctx.get());
     for (const auto& name : dns_names(ctx->native_handle())) {
       if (name.starts_with("*.")) wildcard_.emplace(name.substr(2), ctx.get());
     }
@@ -80,7 +81,9 @@ TlsRegistry::TlsRegistry(const config::Config& c) {
 }
 
 ssl::context* TlsRegistry::find(const std::string& name) {
-  if (auto it = exact_.find(name); it != exact_.end()) return it->second;
+  if (const auto* d = hosts_.find(name)) {
+    if (auto it = by_domain_.find(d); it != by_domain_.end()) return it->second;
+  }
   if (auto dot = name.find('.'); dot != std::string::npos) {
     if (auto it = wildcard_.find(name.substr(dot + 1)); it != wildcard_.end()) return it->second;
   }

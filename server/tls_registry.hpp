@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/host_index.hpp"
 
 namespace linktrack::server {
 
 class TlsRegistry {
  public:
   // Loads every domain's certificate; throws std::runtime_error naming the file on failure.
-  explicit TlsRegistry(const config::Config& c);
+  // Keeps the config: its host index points into it.
+  explicit TlsRegistry(std::shared_ptr<const config::Config> c);
   bool empty() const { return contexts_.empty(); }
   // The context every TLS connection starts with; the SNI callback swaps in the right one.
   boost::asio::ssl::context& front() { return *front_; }
@@ -25,8 +27,10 @@ class TlsRegistry {
   static int on_server_name(SSL* ssl, int* alert, void* self);
   std::unique_ptr<boost::asio::ssl::context> load(const config::TlsFiles& files);
 
+  std::shared_ptr<const config::Config> config_;
+  config::HostIndex hosts_;  // the same lookup the handler uses
   std::vector<std::unique_ptr<boost::asio::ssl::context>> contexts_;
-  std::unordered_map<std::string, boost::asio::ssl::context*> exact_;
+  std::unordered_map<const config::Domain*, boost::asio::ssl::context*> by_domain_;
   std::unordered_map<std::string, boost::asio::ssl::context*>
       wildcard_;  // "example.com" for *.example.com
   boost::asio::ssl::context* default_ = nullptr;

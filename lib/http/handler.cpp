@@ -239,7 +239,8 @@ std::string normalize_host(std::string_view h) {
 }
 
 Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec& codec) {
-  const config::Domain* d = snap.domain_for(normalize_host(req.host));
+  const std::string host = normalize_host(req.host);
+  const config::Domain* d = snap.domain_for(host);
   if (!d) return text(421, "This server does not serve that host.\n");
   Response r;
   if (req.method != "GET" && req.method != "HEAD") {

@@ -19,10 +19,7 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   auto s = std::make_shared<Snapshot>();
   s->config = config;
   s->keyring = mint::keyring_from(*config);
-  for (const auto& d : config->domains) {
-    s->hosts.emplace(d.host, &d);
-    for (const auto& a : d.aliases) s->hosts.emplace(a, &d);
-  }
+  s->hosts = config::HostIndex(*config);
   s->favicon = config->favicon
                    ? config->favicon_body
                    : std::string(reinterpret_cast<const char*>(kBuiltinIcon), sizeof kBuiltinIcon);
@@ -30,11 +27,6 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   if (!https.empty() && https.front().port != 443)
     s->https_port_suffix = ":" + std::to_string(https.front().port);
   return s;
-}
-
-const config::Domain* Snapshot::domain_for(std::string_view host) const {
-  auto it = hosts.find(std::string(host));
-  return it == hosts.end() ? nullptr : it->second;
 }
 
 }  // namespace linktrack::http

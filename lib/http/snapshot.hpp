@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "config/config.hpp"
+#include "config/host_index.hpp"
 #include "token/keyring.hpp"
 
 namespace linktrack::http {
@@ -13,14 +14,14 @@ namespace linktrack::http {
 struct Snapshot {
   std::shared_ptr<const config::Config> config;
   std::shared_ptr<const token::Keyring> keyring;
-  std::unordered_map<std::string, const config::Domain*> hosts;  // hosts and aliases
-  std::string favicon;                                           // bytes of the icon served
+  config::HostIndex hosts;  // hosts and aliases
+  std::string favicon;      // bytes of the icon served
   // ":8443" when the first https listener is not on 443, else empty: what plain-HTTP requests
   // for a TLS domain are sent to.
   std::string https_port_suffix;
 
   static std::shared_ptr<const Snapshot> build(std::shared_ptr<const config::Config> config);
-  const config::Domain* domain_for(std::string_view host) const;
+  const config::Domain* domain_for(std::string_view host) const { return hosts.find(host); }
 };
 
 }  // namespace linktrack::http

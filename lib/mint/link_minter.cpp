@@ -1,21 +1,11 @@
 #include "mint/link_minter.hpp"
 
-#include <algorithm>
-
 namespace linktrack::mint {
 
 std::shared_ptr<const token::Keyring> keyring_from(const config::Config& c) {
   std::vector<token::Keyring::Secret> secrets;
   for (const auto& k : c.keys) secrets.push_back({k.id, k.secret});
   return std::make_shared<const token::Keyring>(secrets);
-}
-
-const config::Domain* find_domain(const config::Config& c, std::string_view host) {
-  for (const auto& d : c.domains) {
-    if (d.host == host || std::find(d.aliases.begin(), d.aliases.end(), host) != d.aliases.end())
-      return &d;
-  }
-  return nullptr;
 }
 
 LinkMinter::LinkMinter(const config::Config& c, const config::Domain& domain,

@@ -13,9 +13,6 @@ namespace linktrack::mint {
 
 std::shared_ptr<const token::Keyring> keyring_from(const config::Config& c);
 
-// The configured domain answering to `host` (its host or an alias), or null.
-const config::Domain* find_domain(const config::Config& c, std::string_view host);
-
 class LinkMinter {
  public:
   // `base_url` overrides "https://HOST" (http:// when the domain has no TLS), e.g. to add a port.

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "net/cidr.hpp"
 #include "net/listen_address.hpp"
+#include "net/pem_check.hpp"
+#include "test_helpers.hpp"
 #include "util/base64.hpp"
 #include "util/did_you_mean.hpp"
 #include "util/duration.hpp"
@@ -89,4 +93,26 @@ TEST_CASE("base64url: a 2- or 3-character tail decodes only when its spare bits 
 TEST_CASE("did you mean") {
   CHECK(util::closest("fallback_urll", {"host", "fallback_url"}) == "fallback_url");
   CHECK_FALSE(util::closest("zzzzzz", {"host", "fallback_url"}));
+}
+
+TEST_CASE("certificate pairs: readable PEM, and the key must belong to the certificate") {
+  test::TempDir dir;
+  auto make = [&](const std::string& name) {
+    const auto crt = dir.file(name + ".crt"), key = dir.file(name + ".key");
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+        "-subj /CN=" +
+        name + " -keyout " + key + " -out " + crt + " 2>/dev/null";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    return std::pair{crt, key};
+  };
+  auto [a_crt, a_key] = make("a");
+  auto [b_crt, b_key] = make("b");
+  CHECK_FALSE(net::certificate_pair_problem(a_crt, a_key));
+  auto mismatch = net::certificate_pair_problem(a_crt, b_key);
+  REQUIRE(mismatch);
+  CHECK(mismatch->find("does not belong") != std::string::npos);
+  CHECK(net::certificate_pair_problem(dir.file("missing.crt"), a_key));
+  CHECK(net::certificate_pair_problem(dir.write("junk.crt", "not pem"), a_key));
+  CHECK(net::certificate_pair_problem(a_crt, dir.write("junk.key", "not pem")));
 }

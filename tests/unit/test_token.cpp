@@ -3,10 +3,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "net/destination.hpp"
 #include "reference_link.hpp"
 #include "test_helpers.hpp"
 #include "token/codec.hpp"
-#include "net/destination.hpp"
+#include "token/json_fields.hpp"
 #include "token/payload.hpp"
 #include "util/base64.hpp"
 #include "util/utf8.hpp"
@@ -258,4 +259,23 @@ TEST_CASE("destinations: what browsers accept is signed, and encoded only where 
   // Encoding may not push a URL past the size limit.
   CHECK(location("https://example.com/" + std::string(1400, '|')).find("once percent-encoded") !=
         std::string::npos);
+}
+
+TEST_CASE("JSON fields: what decode prints, only the fields a link has") {
+  token::LinkFields f;
+  f.url = "https://example.com/";
+  f.issued_at = kNow;
+  f.campaign = "spring";
+  f.recipient = "42";
+  auto j = token::to_json(f);
+  CHECK(
+      j.dump() ==
+      R"({"campaign":"spring","issued_at":1790000000,"kind":"click","recipient":"42","url":"https://example.com/"})");
+  f.kind = token::Kind::open;
+  f.url.clear();
+  f.expires_at = kNow + 60;
+  j = token::to_json(f);
+  CHECK(j["kind"] == "open");
+  CHECK_FALSE(j.contains("url"));
+  CHECK(j["expires_at"] == kNow + 60);
 }
