@@ -35,6 +35,9 @@ class SqliteWriter final : public ClickSink {
   ~SqliteWriter() override;
 
   bool submit(ClickEvent event, std::function<void(bool)> on_durable = {}) override;
+  bool answers_after_commit() const override {
+    return store_.durability == config::Durability::sync;
+  }
   // Stops taking events, writes everything queued, joins the thread. Idempotent.
   void stop();
 

@@ -1,0 +1,188 @@
+#include "session.hpp"
+
+namespace linktrack::server {
+
+template <class Derived>
+void Session<Derived>::do_read() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(limits().header_bytes));
+  parser_->body_limit(static_cast<std::uint64_t>(limits().body_bytes));
+  // The first request must arrive within the header timeout; later ones within the idle one.
+  tcp().expires_after(
+      std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms));
+  parse_buffered();
+}
+
+template <class Derived>
+void Session<Derived>::parse_buffered() {
+  beast::error_code ec;
+  while (buffer_.size() > 0 && !parser_->is_done()) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) break;
+    if (ec) return on_read(ec, 0);
+    if (used == 0) break;
+  }
+  if (parser_->is_done()) return on_read({}, 0);
+  // The buffer holds a header and a body at their limits, so the parser's own limit errors
+  // come first; this only guards against a parser that never finishes.
+  // Grows the buffer only as needed (at least 512 bytes), as http::async_read does: an idle
+  // keep-alive connection should hold little.
+  const std::size_t room = beast::read_size(buffer_, 65536);
+  if (room == 0) return on_read(bhttp::error::buffer_overflow, 0);
+  self().stream().async_read_some(
+      buffer_.prepare(room),
+      beast::bind_front_handler(&Session::on_bytes, self().shared_from_this()));
+}
+
+template <class Derived>
+void Session<Derived>::on_bytes(beast::error_code ec, std::size_t n) {
+  if (ec == asio::error::eof) {
+    if (!parser_->got_some()) return on_read(bhttp::error::end_of_stream, 0);
+    parser_->put_eof(ec);  // a message cut short is an error; one without length ends here
+    return on_read(ec, 0);
+  }
+  if (ec) return on_read(ec, 0);
+  buffer_.commit(n);
+  parse_buffered();
+}
+
+template <class Derived>
+void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
+  if (ec == bhttp::error::end_of_stream) return self().do_close();
+  if (ec == bhttp::error::header_limit) return send_error(431, "Request header too large.\n");
+  if (ec == bhttp::error::body_limit) return send_error(413, "Request body too large.\n");
+  // Any other parse error (bad syntax, conflicting Content-Length or Transfer-Encoding) is
+  // answered, then the connection closes: what follows cannot be framed with confidence.
+  if (ec && ec != bhttp::error::partial_message && ec.category() == kParseErrors)
+    return send_error(400, "Bad request.\n");
+  if (ec) return;  // timeout, reset or a request cut short: the connection just goes
+  ++requests_;
+  const auto& req = parser_->get();
+  const auto headers = scan_headers(req, forwarded_for_);
+  if (auto problem = framing_problem(req, headers); problem.status)
+    return send_error(problem.status, problem.text);
+  const config::Config& settings = *rt_.thread_view().state->snapshot->config;
+  http::Response decision;
+  try {
+    decision = decide(req, headers);
+  } catch (const std::exception& e) {
+    // A bug in one request's handling answers that request, never ends the process.
+    rt_.metrics().request_exceptions.fetch_add(1, std::memory_order_relaxed);
+    log_exception(e.what());
+    return send_error(500, "Internal server error.\n");
+  }
+  rt_.metrics().count(decision);
+  if (!admin_ && settings.log.access_log)
+    spdlog::info(
+        "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(), headers.host, req.target(),
+        decision.status,
+        decision.rejection == http::Rejection::none ? "-" : http::to_string(decision.rejection));
+  keep_alive_ = req.keep_alive();
+  build(decision, req.version());
+  if (decision.event) {
+    if (rt_.sink().answers_after_commit())
+      return write_when_durable(std::move(*decision.event), settings.store.sync_timeout_ms);
+    rt_.sink().submit(std::move(*decision.event));
+  }
+  do_write();
+}
+
+template <class Derived>
+http::Response Session<Derived>::decide(const Request& req, const RequestHeaders& headers) {
+  if (admin_) return admin_(req.method_string(), req.target());
+  auto& view = rt_.thread_view();
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return http::handle(request_view(req, headers, peer_, tls_, now), *view.state->snapshot,
+                      *view.codec);
+}
+
+template <class Derived>
+void Session<Derived>::write_when_durable(clicklog::ClickEvent event, std::int64_t timeout_ms) {
+  struct Wait {
+    explicit Wait(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    bool answered = false;  // touched only on this connection's executor
+  };
+  auto executor = tcp().get_executor();
+  auto wait = std::make_shared<Wait>(executor);
+  auto self_ptr = self().shared_from_this();
+  wait->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+  wait->timer.async_wait([self_ptr, wait](beast::error_code ec) {
+    if (ec || wait->answered) return;
+    wait->answered = true;
+    self_ptr->rt_.metrics().sync_timeouts.fetch_add(1, std::memory_order_relaxed);
+    self_ptr->do_write();
+  });
+  rt_.sink().submit(std::move(event), [self_ptr, executor, wait](bool) {
+    asio::post(executor, [self_ptr, wait] {
+      if (wait->answered) return;
+      wait->answered = true;
+      wait->timer.cancel();
+      self_ptr->do_write();
+    });
+  });
+}
+
+template <class Derived>
+void Session<Derived>::log_exception(const char* what) {
+  // At most one line a second, however many requests fail the same way.
+  static std::atomic<std::int64_t> last{0};
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  auto prev = last.load(std::memory_order_relaxed);
+  if (now > prev && last.compare_exchange_strong(prev, now))
+    spdlog::error("request failed with an exception, answered 500: {}", what);
+}
+
+template <class Derived>
+void Session<Derived>::build(const http::Response& d, unsigned version) {
+  http::write_response(d, version, keep_alive_, http::http_date(), wire_);
+}
+
+template <class Derived>
+void Session<Derived>::send_error(unsigned status, const char* text) {
+  http::Response d;
+  d.status = status;
+  d.content_type = "text/plain; charset=utf-8";
+  d.body = text;
+  rt_.metrics().count(d);
+  keep_alive_ = false;
+  linger_ = true;
+  build(d, 11);
+  do_write();
+}
+
+template <class Derived>
+void Session<Derived>::drain() {
+  if (!drain_buffer_) drain_buffer_ = std::make_unique<std::array<char, 4096>>();
+  tcp().expires_after(std::chrono::seconds(2));
+  tcp().async_read_some(asio::buffer(*drain_buffer_),
+                        [self = self().shared_from_this()](beast::error_code ec, std::size_t n) {
+                          self->drained_ += n;
+                          if (!ec && self->drained_ < 256 * 1024) self->drain();
+                        });
+}
+
+template <class Derived>
+void Session<Derived>::do_write() {
+  tcp().expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
+  asio::async_write(self().stream(), asio::buffer(wire_),
+                    beast::bind_front_handler(&Session::on_write, self().shared_from_this()));
+}
+
+template <class Derived>
+void Session<Derived>::on_write(beast::error_code ec, std::size_t) {
+  if (ec) return;
+  if (!keep_alive_) return self().do_close();
+  do_read();
+}
+
+// The two kinds of connection; everything above is compiled once, here.
+template class Session<PlainSession>;
+template class Session<TlsSession>;
+
+}  // namespace linktrack::server

@@ -1,0 +1,71 @@
+// The server's header-only request adapter and framing checks, on requests Beast has parsed.
+#include <catch2/catch.hpp>
+
+#include <boost/beast/http.hpp>
+
+#include "request_adapter.hpp"
+#include "request_framing.hpp"
+
+using namespace linktrack;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+server::Request parse(const std::string& text) {
+  bhttp::request_parser<bhttp::string_body> p;
+  boost::beast::error_code ec;
+  boost::asio::const_buffer in(text.data(), text.size());
+  while (in.size() > 0 && !p.is_done() && !ec) in += p.put(in, ec);  // header, then body
+  if (ec == bhttp::error::need_more) p.put_eof(ec);
+  REQUIRE_FALSE(ec);
+  REQUIRE(p.is_done());
+  return p.release();
+}
+
+}  // namespace
+
+TEST_CASE("request adapter: one pass finds the headers the handler needs") {
+  auto req = parse(
+      "GET /c/abc?x=1 HTTP/1.1\r\nhost: Links.Example.com:8443\r\nUser-Agent: UA\r\n"
+      "Accept: application/json\r\nReferer: https://mail/\r\nx-forwarded-for: 203.0.113.9\r\n"
+      "Cookie: a=b\r\nX-Forwarded-For: 10.0.0.1\r\nCF-Connecting-IP: 192.0.2.1\r\n\r\n");
+  std::string storage;
+  const auto h = server::scan_headers(req, storage);
+  CHECK(h.host == "Links.Example.com:8443");
+  CHECK(h.host_lines == 1);
+  CHECK(h.user_agent == "UA");
+  CHECK(h.accept == "application/json");
+  CHECK(h.referer == "https://mail/");
+  CHECK(h.x_forwarded_for == "203.0.113.9, 10.0.0.1");  // several lines are one list, in order
+  CHECK_FALSE(h.transfer_encoding);
+  const auto peer = *net::IpAddress::parse("10.0.0.1");
+  const auto v = server::request_view(req, h, peer, true, 42);
+  CHECK(v.method == "GET");
+  CHECK(v.target == "/c/abc?x=1");
+  CHECK(v.cf_connecting_ip == "192.0.2.1");
+  CHECK(v.tls);
+  CHECK(v.now_ms == 42);
+  CHECK(server::framing_problem(req, h).status == 0);
+
+  auto twice = parse(
+      "GET / HTTP/1.1\r\nHost: a\r\nCF-Connecting-IP: 1.1.1.1\r\nCF-Connecting-IP: 2.2.2.2\r\n"
+      "X-Forwarded-For: 1.1.1.1\r\nX-Forwarded-For: 2.2.2.2\r\nX-Forwarded-For: 3.3.3.3\r\n\r\n");
+  const auto h2 = server::scan_headers(twice, storage);
+  CHECK(h2.x_forwarded_for == "1.1.1.1, 2.2.2.2, 3.3.3.3");
+  CHECK(server::request_view(twice, h2, peer, false, 0).cf_connecting_ip.empty());
+}
+
+TEST_CASE("framing: what two servers could read two ways is refused") {
+  std::string storage;
+  auto status = [&](const std::string& text) {
+    auto req = parse(text);
+    return server::framing_problem(req, server::scan_headers(req, storage)).status;
+  };
+  CHECK(status("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n") == 400);
+  CHECK(status("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n") == 501);
+  CHECK(status("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n") ==
+        501);
+  CHECK(status("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 0);
+  CHECK(status("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n") == 0);
+  CHECK(status("GET / HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400);
+}
