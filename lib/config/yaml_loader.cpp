@@ -2,6 +2,7 @@
 // (addresses, files, secrets, duplicates) is checked in validate.cpp.
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -132,6 +133,98 @@ class Reader {
   Diagnostics& diag_;
 };
 
+// A section's keys, each declared once: its name (the section's known keys follow from the
+// list), its type and range, and where it goes in the model. A new key in a flat section is
+// one line in its table here and its member in config.hpp.
+template <class Section>
+struct Key {
+  const char* name;
+  void (*read)(Reader& r, const YAML::Node& n, const std::string& path, Section& out);
+};
+
+template <class Section, std::size_t N>
+void read_section(Reader& r, const YAML::Node& n, const std::string& path,
+                  const std::array<Key<Section>, N>& keys, Section& out) {
+  std::vector<std::string> known;
+  for (const auto& k : keys) known.emplace_back(k.name);
+  if (!r.mapping(n, path, known)) return;
+  for (const auto& k : keys)
+    if (n[k.name]) k.read(r, n[k.name], child(path, k.name), out);
+}
+
+template <class Section, auto Member, std::int64_t Min, std::int64_t Max>
+constexpr Key<Section> integer_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            r.set(r.integer(n, path, Min, Max), out.*Member);
+          }};
+}
+template <class Section, auto Member>
+constexpr Key<Section> string_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            r.set(r.string(n, path), out.*Member);
+          }};
+}
+template <class Section, auto Member>
+constexpr Key<Section> boolean_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            r.set(r.boolean(n, path), out.*Member);
+          }};
+}
+// One of a few words, each naming a value of the member's enum.
+template <class Section, auto Member, auto Choices>
+constexpr Key<Section> choice_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            auto word = r.string(n, path);
+            if (!word) return;
+            std::string expected;
+            for (const auto& [text, value] : *Choices) {
+              if (*word == text) {
+                out.*Member = value;
+                return;
+              }
+              expected += (expected.empty() ? "" : ", ") + std::string(text);
+            }
+            r.error(n, path, "expected one of " + expected);
+          }};
+}
+
+constexpr std::array<std::pair<const char*, Durability>, 2> kDurabilities = {
+    {{"batch", Durability::batch}, {"sync", Durability::sync}}};
+constexpr std::array<std::pair<const char*, IpPrivacy>, 3> kIpPrivacies = {
+    {{"full", IpPrivacy::full}, {"truncate", IpPrivacy::truncate}, {"none", IpPrivacy::none}}};
+
+constexpr std::array<Key<Store>, 7> kStoreKeys = {
+    string_key<Store, &Store::path>("path"),
+    integer_key<Store, &Store::batch_max, 1, 100000>("batch_max"),
+    integer_key<Store, &Store::batch_interval_ms, 1, 60000>("batch_interval_ms"),
+    integer_key<Store, &Store::queue_capacity, 1, 100000000>("queue_capacity"),
+    choice_key<Store, &Store::durability, &kDurabilities>("durability"),
+    integer_key<Store, &Store::busy_timeout_ms, 0, 600000>("busy_timeout_ms"),
+    integer_key<Store, &Store::sync_timeout_ms, 1, 600000>("sync_timeout_ms"),
+};
+
+constexpr std::array<Key<Privacy>, 3> kPrivacyKeys = {
+    choice_key<Privacy, &Privacy::ip, &kIpPrivacies>("ip"),
+    boolean_key<Privacy, &Privacy::user_agent>("user_agent"),
+    integer_key<Privacy, &Privacy::retention_days, 0, 36500>("retention_days"),
+};
+
+constexpr std::array<Key<Limits>, 7> kLimitsKeys = {
+    integer_key<Limits, &Limits::header_bytes, 1024, 1 << 20>("header_bytes"),
+    integer_key<Limits, &Limits::body_bytes, 0, 1 << 20>("body_bytes"),
+    integer_key<Limits, &Limits::handshake_timeout_ms, 100, 600000>("handshake_timeout_ms"),
+    integer_key<Limits, &Limits::header_timeout_ms, 100, 600000>("header_timeout_ms"),
+    integer_key<Limits, &Limits::idle_timeout_ms, 100, 3600000>("idle_timeout_ms"),
+    integer_key<Limits, &Limits::max_connections, 1, 10000000>("max_connections"),
+    integer_key<Limits, &Limits::connections_per_client, 1, 10000000>("connections_per_client"),
+};
+
+// log.level's words are checked in validate.cpp, with the list spdlog knows.
+constexpr std::array<Key<Log>, 2> kLogKeys = {
+    string_key<Log, &Log::level>("level"),
+    boolean_key<Log, &Log::access_log>("access_log"),
+};
+
 TlsFiles read_tls(Reader& r, const YAML::Node& n, const std::string& path) {
   TlsFiles tls;
   if (!r.mapping(n, path, {"cert", "key"})) return tls;
@@ -170,33 +263,6 @@ void read_keys(Reader& r, const YAML::Node& n, std::vector<TokenKey>& out) {
     if (k["secret_file"]) key.secret_file = r.string(k["secret_file"], child(path, "secret_file"));
     if (k["secret_env"]) key.secret_env = r.string(k["secret_env"], child(path, "secret_env"));
     out.push_back(std::move(key));
-  }
-}
-
-void read_store(Reader& r, const YAML::Node& n, Store& out) {
-  if (!r.mapping(n, "store",
-                 {"path", "batch_max", "batch_interval_ms", "queue_capacity", "durability",
-                  "busy_timeout_ms", "sync_timeout_ms"}))
-    return;
-  if (n["path"]) r.set(r.string(n["path"], "store.path"), out.path);
-  if (n["batch_max"]) r.set(r.integer(n["batch_max"], "store.batch_max", 1, 100000), out.batch_max);
-  if (n["batch_interval_ms"])
-    r.set(r.integer(n["batch_interval_ms"], "store.batch_interval_ms", 1, 60000),
-          out.batch_interval_ms);
-  if (n["queue_capacity"])
-    r.set(r.integer(n["queue_capacity"], "store.queue_capacity", 1, 100000000), out.queue_capacity);
-  if (n["busy_timeout_ms"])
-    r.set(r.integer(n["busy_timeout_ms"], "store.busy_timeout_ms", 0, 600000), out.busy_timeout_ms);
-  if (n["sync_timeout_ms"])
-    r.set(r.integer(n["sync_timeout_ms"], "store.sync_timeout_ms", 1, 600000), out.sync_timeout_ms);
-  if (n["durability"]) {
-    auto s = r.string(n["durability"], "store.durability");
-    if (s && *s == "batch")
-      out.durability = Durability::batch;
-    else if (s && *s == "sync")
-      out.durability = Durability::sync;
-    else if (s)
-      r.error(n["durability"], "store.durability", "expected batch or sync");
   }
 }
 
@@ -261,41 +327,6 @@ void read_domain(Reader& r, const YAML::Node& n, const std::string& path, Domain
   }
 }
 
-void read_privacy(Reader& r, const YAML::Node& n, Privacy& out) {
-  if (!r.mapping(n, "privacy", {"ip", "user_agent", "retention_days"})) return;
-  if (n["ip"]) {
-    auto s = r.string(n["ip"], "privacy.ip");
-    if (s && *s == "full")
-      out.ip = IpPrivacy::full;
-    else if (s && *s == "truncate")
-      out.ip = IpPrivacy::truncate;
-    else if (s && *s == "none")
-      out.ip = IpPrivacy::none;
-    else if (s)
-      r.error(n["ip"], "privacy.ip", "expected full, truncate or none");
-  }
-  if (n["user_agent"]) r.set(r.boolean(n["user_agent"], "privacy.user_agent"), out.user_agent);
-  if (n["retention_days"])
-    r.set(r.integer(n["retention_days"], "privacy.retention_days", 0, 36500), out.retention_days);
-}
-
-void read_limits(Reader& r, const YAML::Node& n, Limits& out) {
-  if (!r.mapping(n, "limits",
-                 {"header_bytes", "body_bytes", "handshake_timeout_ms", "header_timeout_ms",
-                  "idle_timeout_ms", "max_connections", "connections_per_client"}))
-    return;
-  auto num = [&](const char* key, std::int64_t min, std::int64_t max, std::int64_t& into) {
-    if (n[key]) r.set(r.integer(n[key], child("limits", key), min, max), into);
-  };
-  num("header_bytes", 1024, 1 << 20, out.header_bytes);
-  num("body_bytes", 0, 1 << 20, out.body_bytes);
-  num("handshake_timeout_ms", 100, 600000, out.handshake_timeout_ms);
-  num("header_timeout_ms", 100, 600000, out.header_timeout_ms);
-  num("idle_timeout_ms", 100, 3600000, out.idle_timeout_ms);
-  num("max_connections", 1, 10000000, out.max_connections);
-  num("connections_per_client", 1, 10000000, out.connections_per_client);
-}
-
 void read_root(Reader& r, const YAML::Node& root, Config& c) {
   if (!r.mapping(root, "",
                  {"listen", "threads", "keys", "store", "proxies", "domains", "tls", "favicon",
@@ -307,7 +338,7 @@ void read_root(Reader& r, const YAML::Node& root, Config& c) {
   if (root["listen"]) read_listen(r, root["listen"], c.listen);
   if (root["threads"]) r.set(r.integer(root["threads"], "threads", 0, 1024), c.threads);
   if (root["keys"]) read_keys(r, root["keys"], c.keys);
-  if (root["store"]) read_store(r, root["store"], c.store);
+  if (root["store"]) read_section(r, root["store"], "store", kStoreKeys, c.store);
   if (const auto p = root["proxies"]) {
     if (r.mapping(p, "proxies", {"trusted"}) && p["trusted"])
       c.trusted_proxies = r.strings(p["trusted"], "proxies.trusted");
@@ -331,14 +362,9 @@ void read_root(Reader& r, const YAML::Node& root, Config& c) {
       }
     }
   }
-  if (root["privacy"]) read_privacy(r, root["privacy"], c.privacy);
-  if (root["limits"]) read_limits(r, root["limits"], c.limits);
-  if (const auto l = root["log"]) {
-    if (r.mapping(l, "log", {"level", "access_log"})) {
-      if (l["level"]) r.set(r.string(l["level"], "log.level"), c.log.level);
-      if (l["access_log"]) r.set(r.boolean(l["access_log"], "log.access_log"), c.log.access_log);
-    }
-  }
+  if (root["privacy"]) read_section(r, root["privacy"], "privacy", kPrivacyKeys, c.privacy);
+  if (root["limits"]) read_section(r, root["limits"], "limits", kLimitsKeys, c.limits);
+  if (root["log"]) read_section(r, root["log"], "log", kLogKeys, c.log);
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ TEST_CASE("missing required keys and wrong types") {
   CHECK(has_error(r, ":1:1: keys: required key is missing"));
   CHECK(has_error(r, ":1:1: domains: required key is missing"));
   CHECK(has_error(r, ":4:14: store.batch_max: must be from 1 to 100000"));
-  CHECK(has_error(r, ":5:15: store.durability: expected batch or sync"));
+  CHECK(has_error(r, ":5:15: store.durability: expected one of batch, sync"));
 }
 
 TEST_CASE("YAML syntax errors name the position") {
