@@ -7,6 +7,14 @@
 
 namespace linktrack::config {
 
+// Key paths as errors name them: "domains[0].tls.cert".
+inline std::string key_child(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+inline std::string key_item(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
 struct Position {
   int line = 0;  // 1-based; 0 when unknown
   int column = 0;
@@ -47,7 +55,7 @@ class Diagnostics {
   const std::string& file() const { return file_; }
   // "list[i]" when the file wrote a list there, else "list" (a single value was given).
   std::string item_key(const std::string& list, std::size_t i) const {
-    std::string key = list + "[" + std::to_string(i) + "]";
+    std::string key = key_item(list, i);
     return map_ && map_->has(key) ? key : list;
   }
 

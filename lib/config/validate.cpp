@@ -10,21 +10,14 @@
 
 #include <sys/stat.h>
 
-#include "net/pem_check.hpp"
 #include "net/destination.hpp"
+#include "net/pem_check.hpp"
 #include "util/base64.hpp"
 
 namespace linktrack::config {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string field(const std::string& path, const std::string& key) {
-  return path + "." + key;
-}
-std::string item(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
 
 class Validator {
  public:
@@ -137,10 +130,10 @@ class Validator {
     std::map<std::uint32_t, std::size_t> seen;
     for (std::size_t i = 0; i < c_.keys.size(); ++i) {
       auto& k = c_.keys[i];
-      const std::string path = item("keys", i);
+      const std::string path = key_item("keys", i);
       if (auto [it, fresh] = seen.emplace(k.id, i); !fresh)
-        diag_.error(field(path, "id"), "duplicate key id " + std::to_string(k.id) + " (also keys[" +
-                                           std::to_string(it->second) + "])");
+        diag_.error(key_child(path, "id"), "duplicate key id " + std::to_string(k.id) +
+                                               " (also keys[" + std::to_string(it->second) + "])");
       int sources = !!k.secret_inline + !!k.secret_file + !!k.secret_env;
       if (sources != 1) {
         diag_.error(path, "exactly one of secret, secret_file or secret_env is needed");
@@ -149,14 +142,14 @@ class Validator {
       std::string text, key;
       if (k.secret_inline) {
         text = *k.secret_inline;
-        key = field(path, "secret");
+        key = key_child(path, "secret");
       } else if (k.secret_file) {
-        key = field(path, "secret_file");
+        key = key_child(path, "secret_file");
         *k.secret_file = resolve(*k.secret_file);
         if (!read(*k.secret_file, key, text)) continue;
         private_file(*k.secret_file, key);
       } else {
-        key = field(path, "secret_env");
+        key = key_child(path, "secret_env");
         const char* v = std::getenv(k.secret_env->c_str());
         if (!v) {
           diag_.error(key, "environment variable " + *k.secret_env + " is not set");
@@ -191,12 +184,12 @@ class Validator {
     t.cert = resolve(t.cert);
     t.key = resolve(t.key);
     if (t.cert.empty() || t.key.empty()) return;  // reported as missing already
-    private_file(t.key, field(path, "key"));
+    private_file(t.key, key_child(path, "key"));
     if (auto problem = net::certificate_pair_problem(t.cert, t.key)) {
       bool key_side = problem->find("key file") != std::string::npos ||
                       problem->find("private key") != std::string::npos ||
                       problem->find("does not belong") != std::string::npos;
-      diag_.error(field(path, key_side ? "key" : "cert"), *problem);
+      diag_.error(key_child(path, key_side ? "key" : "cert"), *problem);
     }
   }
 
@@ -246,16 +239,16 @@ class Validator {
     };
     for (std::size_t i = 0; i < c_.domains.size(); ++i) {
       auto& d = c_.domains[i];
-      const std::string path = item("domains", i);
-      if (!d.host.empty()) claim(d.host, field(path, "host"));
+      const std::string path = key_item("domains", i);
+      if (!d.host.empty()) claim(d.host, key_child(path, "host"));
       for (std::size_t a = 0; a < d.aliases.size(); ++a)
-        claim(d.aliases[a], diag_.item_key(field(path, "aliases"), a));
-      if (d.tls) tls(*d.tls, field(path, "tls"));
+        claim(d.aliases[a], diag_.item_key(key_child(path, "aliases"), a));
+      if (d.tls) tls(*d.tls, key_child(path, "tls"));
       if (!d.fallback_url.empty()) {
         if (auto problem = net::destination_problem(d.fallback_url))
-          diag_.error(field(path, "fallback_url"), *problem);
+          diag_.error(key_child(path, "fallback_url"), *problem);
       }
-      const std::string cp = field(path, "cookies");
+      const std::string cp = key_child(path, "cookies");
       if (!d.cookies.domain.empty()) {
         auto& cd = d.cookies.domain;
         if (cd.front() == '.') cd.erase(0, 1);  // a leading dot is legacy syntax, same meaning
@@ -265,9 +258,9 @@ class Validator {
         all_hosts.insert(all_hosts.begin(), d.host);
         for (const auto& h : all_hosts) {
           if (!h.empty() && !domain_matches(h, cd))
-            diag_.error(field(cp, "domain"), "browsers would refuse cookies for " + cd +
-                                                 " set by " + h + " (it must be " + h +
-                                                 " or a parent domain of it)");
+            diag_.error(key_child(cp, "domain"), "browsers would refuse cookies for " + cd +
+                                                     " set by " + h + " (it must be " + h +
+                                                     " or a parent domain of it)");
         }
       }
       const auto& n = d.cookies.names;
@@ -275,14 +268,15 @@ class Validator {
            {std::pair{n.campaign, "campaign"}, std::pair{n.template_id, "template"},
             std::pair{n.message, "message"}, std::pair{n.recipient, "recipient"}}) {
         if (!name.empty() && !cookie_token(name))
-          diag_.error(field(field(cp, "names"), key), "'" + name + "' is not a valid cookie name");
+          diag_.error(key_child(key_child(cp, "names"), key),
+                      "'" + name + "' is not a valid cookie name");
       }
       for (const auto& [name, value] : d.append_query) {
-        if (name.empty()) diag_.error(field(path, "append_query"), "a parameter name is empty");
+        if (name.empty()) diag_.error(key_child(path, "append_query"), "a parameter name is empty");
       }
-      json_file(d.apple_app_site_association, field(path, "apple_app_site_association"),
+      json_file(d.apple_app_site_association, key_child(path, "apple_app_site_association"),
                 d.apple_app_site_association_body);
-      json_file(d.assetlinks, field(path, "assetlinks"), d.assetlinks_body);
+      json_file(d.assetlinks, key_child(path, "assetlinks"), d.assetlinks_body);
     }
   }
 

@@ -14,13 +14,6 @@
 namespace linktrack::config {
 namespace {
 
-std::string child(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-std::string index(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
-
 class Reader {
  public:
   Reader(SourceMap& map, Diagnostics& diag) : map_(map), diag_(diag) {}
@@ -48,7 +41,7 @@ class Reader {
         continue;
       }
       const std::string key = it->first.Scalar();
-      const std::string p = child(path, key);
+      const std::string p = key_child(path, key);
       map_.set(p, pos(it->second.IsNull() ? it->first : it->second, path));
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         std::string msg = "unknown key";
@@ -108,8 +101,8 @@ class Reader {
       out.push_back(n.Scalar());
     } else if (n.IsSequence()) {
       for (std::size_t i = 0; i < n.size(); ++i) {
-        map_.set(index(path, i), pos(n[i], path));
-        if (auto s = string(n[i], index(path, i))) out.push_back(*s);
+        map_.set(key_item(path, i), pos(n[i], path));
+        if (auto s = string(n[i], key_item(path, i))) out.push_back(*s);
       }
     } else if (!n.IsNull()) {
       error(n, path, "expected a string or a list of strings");
@@ -118,7 +111,7 @@ class Reader {
   }
 
   void required(const YAML::Node& parent, const std::string& path, const std::string& key) {
-    if (!parent[key]) error(parent, child(path, key), "required key is missing");
+    if (!parent[key]) error(parent, key_child(path, key), "required key is missing");
   }
 
   void record(const std::string& path, const YAML::Node& n) { map_.set(path, pos(n, path)); }
@@ -149,7 +142,7 @@ void read_section(Reader& r, const YAML::Node& n, const std::string& path,
   for (const auto& k : keys) known.emplace_back(k.name);
   if (!r.mapping(n, path, known)) return;
   for (const auto& k : keys)
-    if (n[k.name]) k.read(r, n[k.name], child(path, k.name), out);
+    if (n[k.name]) k.read(r, n[k.name], key_child(path, k.name), out);
 }
 
 template <class Section, auto Member, std::int64_t Min, std::int64_t Max>
@@ -230,8 +223,8 @@ TlsFiles read_tls(Reader& r, const YAML::Node& n, const std::string& path) {
   if (!r.mapping(n, path, {"cert", "key"})) return tls;
   r.required(n, path, "cert");
   r.required(n, path, "key");
-  if (n["cert"]) r.set(r.string(n["cert"], child(path, "cert")), tls.cert);
-  if (n["key"]) r.set(r.string(n["key"], child(path, "key")), tls.key);
+  if (n["cert"]) r.set(r.string(n["cert"], key_child(path, "cert")), tls.cert);
+  if (n["key"]) r.set(r.string(n["key"], key_child(path, "key")), tls.key);
   return tls;
 }
 
@@ -248,39 +241,40 @@ void read_keys(Reader& r, const YAML::Node& n, std::vector<TokenKey>& out) {
     return;
   }
   for (std::size_t i = 0; i < n.size(); ++i) {
-    const std::string path = index("keys", i);
+    const std::string path = key_item("keys", i);
     const YAML::Node k = n[i];
     r.record(path, k);
     TokenKey key;
     if (!r.mapping(k, path, {"id", "secret", "secret_file", "secret_env"})) continue;
     r.required(k, path, "id");
     if (k["id"]) {
-      if (auto id = r.integer(k["id"], child(path, "id"), 0, 0xffffffffLL))
+      if (auto id = r.integer(k["id"], key_child(path, "id"), 0, 0xffffffffLL))
         key.id = static_cast<std::uint32_t>(*id);
     }
     // A secret's value is never echoed back in an error.
-    if (k["secret"]) key.secret_inline = r.string(k["secret"], child(path, "secret"));
-    if (k["secret_file"]) key.secret_file = r.string(k["secret_file"], child(path, "secret_file"));
-    if (k["secret_env"]) key.secret_env = r.string(k["secret_env"], child(path, "secret_env"));
+    if (k["secret"]) key.secret_inline = r.string(k["secret"], key_child(path, "secret"));
+    if (k["secret_file"])
+      key.secret_file = r.string(k["secret_file"], key_child(path, "secret_file"));
+    if (k["secret_env"]) key.secret_env = r.string(k["secret_env"], key_child(path, "secret_env"));
     out.push_back(std::move(key));
   }
 }
 
 void read_cookies(Reader& r, const YAML::Node& n, const std::string& path, Cookies& out) {
   if (!r.mapping(n, path, {"domain", "max_age", "names"})) return;
-  if (n["domain"]) r.set(r.string(n["domain"], child(path, "domain")), out.domain);
-  if (n["max_age"]) r.set(r.seconds(n["max_age"], child(path, "max_age")), out.max_age_seconds);
+  if (n["domain"]) r.set(r.string(n["domain"], key_child(path, "domain")), out.domain);
+  if (n["max_age"]) r.set(r.seconds(n["max_age"], key_child(path, "max_age")), out.max_age_seconds);
   if (const auto names = n["names"]) {
-    const std::string np = child(path, "names");
+    const std::string np = key_child(path, "names");
     if (r.mapping(names, np, {"campaign", "template", "message", "recipient"})) {
       if (names["campaign"])
-        r.set(r.string(names["campaign"], child(np, "campaign")), out.names.campaign);
+        r.set(r.string(names["campaign"], key_child(np, "campaign")), out.names.campaign);
       if (names["template"])
-        r.set(r.string(names["template"], child(np, "template")), out.names.template_id);
+        r.set(r.string(names["template"], key_child(np, "template")), out.names.template_id);
       if (names["message"])
-        r.set(r.string(names["message"], child(np, "message")), out.names.message);
+        r.set(r.string(names["message"], key_child(np, "message")), out.names.message);
       if (names["recipient"])
-        r.set(r.string(names["recipient"], child(np, "recipient")), out.names.recipient);
+        r.set(r.string(names["recipient"], key_child(np, "recipient")), out.names.recipient);
     }
   }
 }
@@ -291,36 +285,37 @@ void read_domain(Reader& r, const YAML::Node& n, const std::string& path, Domain
                   "apple_app_site_association", "assetlinks", "hsts"}))
     return;
   r.required(n, path, "host");
-  if (n["host"]) r.set(r.string(n["host"], child(path, "host")), d.host);
-  if (n["aliases"]) d.aliases = r.strings(n["aliases"], child(path, "aliases"));
-  if (n["tls"] && !n["tls"].IsNull()) d.tls = read_tls(r, n["tls"], child(path, "tls"));
+  if (n["host"]) r.set(r.string(n["host"], key_child(path, "host")), d.host);
+  if (n["aliases"]) d.aliases = r.strings(n["aliases"], key_child(path, "aliases"));
+  if (n["tls"] && !n["tls"].IsNull()) d.tls = read_tls(r, n["tls"], key_child(path, "tls"));
   if (n["fallback_url"])
-    r.set(r.string(n["fallback_url"], child(path, "fallback_url")), d.fallback_url);
-  if (n["cookies"]) read_cookies(r, n["cookies"], child(path, "cookies"), d.cookies);
+    r.set(r.string(n["fallback_url"], key_child(path, "fallback_url")), d.fallback_url);
+  if (n["cookies"]) read_cookies(r, n["cookies"], key_child(path, "cookies"), d.cookies);
   if (const auto q = n["append_query"]) {
-    const std::string qp = child(path, "append_query");
+    const std::string qp = key_child(path, "append_query");
     if (!q.IsMap()) {
       r.error(q, qp, "expected a mapping of parameter: value");
     } else {
       for (auto it = q.begin(); it != q.end(); ++it) {
         auto name = r.string(it->first, qp);
-        auto value = r.string(it->second, child(qp, it->first.Scalar()));
+        auto value = r.string(it->second, key_child(qp, it->first.Scalar()));
         if (name && value) d.append_query.emplace_back(*name, *value);
       }
     }
   }
   if (n["apple_app_site_association"])
     d.apple_app_site_association =
-        r.string(n["apple_app_site_association"], child(path, "apple_app_site_association"));
-  if (n["assetlinks"]) d.assetlinks = r.string(n["assetlinks"], child(path, "assetlinks"));
+        r.string(n["apple_app_site_association"], key_child(path, "apple_app_site_association"));
+  if (n["assetlinks"]) d.assetlinks = r.string(n["assetlinks"], key_child(path, "assetlinks"));
   if (const auto h = n["hsts"]; h && !h.IsNull()) {
-    const std::string hp = child(path, "hsts");
+    const std::string hp = key_child(path, "hsts");
     Hsts hsts;
     if (r.mapping(h, hp, {"max_age", "include_subdomains"})) {
       r.required(h, hp, "max_age");
-      if (h["max_age"]) r.set(r.seconds(h["max_age"], child(hp, "max_age")), hsts.max_age_seconds);
+      if (h["max_age"])
+        r.set(r.seconds(h["max_age"], key_child(hp, "max_age")), hsts.max_age_seconds);
       if (h["include_subdomains"])
-        r.set(r.boolean(h["include_subdomains"], child(hp, "include_subdomains")),
+        r.set(r.boolean(h["include_subdomains"], key_child(hp, "include_subdomains")),
               hsts.include_subdomains);
       d.hsts = hsts;
     }
@@ -356,8 +351,8 @@ void read_root(Reader& r, const YAML::Node& root, Config& c) {
     } else {
       for (std::size_t i = 0; i < d.size(); ++i) {
         Domain domain;
-        r.record(index("domains", i), d[i]);
-        read_domain(r, d[i], index("domains", i), domain);
+        r.record(key_item("domains", i), d[i]);
+        read_domain(r, d[i], key_item("domains", i), domain);
         c.domains.push_back(std::move(domain));
       }
     }
