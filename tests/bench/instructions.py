@@ -2,12 +2,14 @@
 """Instructions per click, counted by valgrind's callgrind: the I/O thread's (parse, verify,
 cookies, response, hand-off) and the click writer's. Unlike requests per second these counts do
 not move with the machine's load, so they compare commits exactly. One plain-HTTP keep-alive
-connection sends the same real tokens compare.py uses; counting starts after a warm-up.
+connection (TLS with --https) sends the same real tokens compare.py uses; counting starts after
+a warm-up.
 Called by instructions.sh, which installs valgrind and builds linktrack."""
 
 import argparse
 import os
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -26,6 +28,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("--clicks", type=int, default=2000)
+    ap.add_argument("--https", action="store_true", help="one TLS keep-alive connection instead")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     tmp = tempfile.mkdtemp(prefix="linktrack-instructions-")
@@ -37,10 +40,16 @@ def main():
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         compare.wait_port(servers.lt["http"], timeout=120)
-        host = compare.PLAIN_HOST
+        host = compare.HOST if args.https else compare.PLAIN_HOST
         with open(f"{tmp}/paths-{host}.txt") as f:
             paths = f.read().split()
-        conn = socket.create_connection(("127.0.0.1", servers.lt["http"]))
+        conn = socket.create_connection(
+            ("127.0.0.1", servers.lt["https" if args.https else "http"]))
+        if args.https:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            conn = ctx.wrap_socket(conn, server_hostname=host)
 
         def click(i):
             conn.sendall(f"GET {paths[i % len(paths)]} HTTP/1.1\r\nHost: {host}\r\n"
@@ -78,7 +87,8 @@ def main():
     handler = inclusive(annotated, "linktrack::http::handle(")
     writer = inclusive(annotated, "linktrack::clicklog::SqliteWriter::run()")
     n = args.clicks
-    print(f"instructions per click over {n} keep-alive clicks (callgrind):")
+    print(f"instructions per click over {n} {'HTTPS' if args.https else 'HTTP'} keep-alive clicks "
+          "(callgrind):")
     print(f"  I/O thread          {io // n:8d}")
     print(f"    of which handler  {handler // n:8d}  (token, destination, cookies, event)")
     print(f"  click writer        {writer // n:8d}  (one event; batches stay small at this pace)")
