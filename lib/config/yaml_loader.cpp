@@ -133,16 +133,44 @@ template <class Section>
 struct Key {
   const char* name;
   void (*read)(Reader& r, const YAML::Node& n, const std::string& path, Section& out);
+  bool required = false;
 };
 
+template <class Section>
+constexpr Key<Section> required(Key<Section> k) {
+  k.required = true;
+  return k;
+}
+
+// False when `n` is not a mapping (reported).
 template <class Section, std::size_t N>
-void read_section(Reader& r, const YAML::Node& n, const std::string& path,
+bool read_section(Reader& r, const YAML::Node& n, const std::string& path,
                   const std::array<Key<Section>, N>& keys, Section& out) {
   std::vector<std::string> known;
   for (const auto& k : keys) known.emplace_back(k.name);
-  if (!r.mapping(n, path, known)) return;
-  for (const auto& k : keys)
+  if (!r.mapping(n, path, known)) return false;
+  for (const auto& k : keys) {
+    if (k.required) r.required(n, path, k.name);
     if (n[k.name]) k.read(r, n[k.name], key_child(path, k.name), out);
+  }
+  return true;
+}
+
+// A key whose value is a sub-section of its own table.
+template <class Section, auto Member, const auto& Keys>
+constexpr Key<Section> section_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            read_section(r, n, path, Keys, out.*Member);
+          }};
+}
+// The same for an optional sub-section, which `null` leaves unset.
+template <class Section, auto Member, const auto& Keys>
+constexpr Key<Section> optional_section_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            if (n.IsNull()) return;
+            typename std::remove_reference_t<decltype(out.*Member)>::value_type value{};
+            if (read_section(r, n, path, Keys, value)) out.*Member = std::move(value);
+          }};
 }
 
 template <class Section, auto Member, std::int64_t Min, std::int64_t Max>
@@ -155,6 +183,26 @@ template <class Section, auto Member>
 constexpr Key<Section> string_key(const char* name) {
   return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
             r.set(r.string(n, path), out.*Member);
+          }};
+}
+// An optional string, which `null` leaves unset.
+template <class Section, auto Member>
+constexpr Key<Section> optional_string_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            if (!n.IsNull()) out.*Member = r.string(n, path);
+          }};
+}
+template <class Section, auto Member>
+constexpr Key<Section> strings_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            out.*Member = r.strings(n, path);
+          }};
+}
+// A number of seconds, or a duration such as 30d / 12h / 45m.
+template <class Section, auto Member>
+constexpr Key<Section> seconds_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            r.set(r.seconds(n, path), out.*Member);
           }};
 }
 template <class Section, auto Member>
@@ -218,149 +266,119 @@ constexpr std::array<Key<Log>, 2> kLogKeys = {
     boolean_key<Log, &Log::access_log>("access_log"),
 };
 
-TlsFiles read_tls(Reader& r, const YAML::Node& n, const std::string& path) {
-  TlsFiles tls;
-  if (!r.mapping(n, path, {"cert", "key"})) return tls;
-  r.required(n, path, "cert");
-  r.required(n, path, "key");
-  if (n["cert"]) r.set(r.string(n["cert"], key_child(path, "cert")), tls.cert);
-  if (n["key"]) r.set(r.string(n["key"], key_child(path, "key")), tls.key);
-  return tls;
+constexpr std::array<Key<TlsFiles>, 2> kTlsKeys = {
+    required(string_key<TlsFiles, &TlsFiles::cert>("cert")),
+    required(string_key<TlsFiles, &TlsFiles::key>("key")),
+};
+
+constexpr std::array<Key<Listen>, 3> kListenKeys = {
+    strings_key<Listen, &Listen::https>("https"),
+    strings_key<Listen, &Listen::http>("http"),
+    optional_string_key<Listen, &Listen::admin>("admin"),
+};
+
+// A secret's value is never echoed back in an error.
+constexpr std::array<Key<TokenKey>, 4> kTokenKeyKeys = {
+    required(
+        Key<TokenKey>{"id",
+                      [](Reader& r, const YAML::Node& n, const std::string& path, TokenKey& out) {
+                        if (auto id = r.integer(n, path, 0, 0xffffffffLL))
+                          out.id = static_cast<std::uint32_t>(*id);
+                      }}),
+    optional_string_key<TokenKey, &TokenKey::secret_inline>("secret"),
+    optional_string_key<TokenKey, &TokenKey::secret_file>("secret_file"),
+    optional_string_key<TokenKey, &TokenKey::secret_env>("secret_env"),
+};
+
+constexpr std::array<Key<CookieNames>, 4> kCookieNameKeys = {
+    string_key<CookieNames, &CookieNames::campaign>("campaign"),
+    string_key<CookieNames, &CookieNames::template_id>("template"),
+    string_key<CookieNames, &CookieNames::message>("message"),
+    string_key<CookieNames, &CookieNames::recipient>("recipient"),
+};
+
+constexpr std::array<Key<Cookies>, 3> kCookieKeys = {
+    string_key<Cookies, &Cookies::domain>("domain"),
+    seconds_key<Cookies, &Cookies::max_age_seconds>("max_age"),
+    section_key<Cookies, &Cookies::names, kCookieNameKeys>("names"),
+};
+
+constexpr std::array<Key<Hsts>, 2> kHstsKeys = {
+    required(seconds_key<Hsts, &Hsts::max_age_seconds>("max_age")),
+    boolean_key<Hsts, &Hsts::include_subdomains>("include_subdomains"),
+};
+
+constexpr std::array<Key<Domain>, 9> kDomainKeys = {
+    required(string_key<Domain, &Domain::host>("host")),
+    strings_key<Domain, &Domain::aliases>("aliases"),
+    optional_section_key<Domain, &Domain::tls, kTlsKeys>("tls"),
+    string_key<Domain, &Domain::fallback_url>("fallback_url"),
+    section_key<Domain, &Domain::cookies, kCookieKeys>("cookies"),
+    Key<Domain>{"append_query",  // parameter: value, in file order
+                [](Reader& r, const YAML::Node& q, const std::string& path, Domain& d) {
+                  if (!q.IsMap()) return r.error(q, path, "expected a mapping of parameter: value");
+                  for (auto it = q.begin(); it != q.end(); ++it) {
+                    auto name = r.string(it->first, path);
+                    auto value = r.string(it->second, key_child(path, it->first.Scalar()));
+                    if (name && value) d.append_query.emplace_back(*name, *value);
+                  }
+                }},
+    optional_string_key<Domain, &Domain::apple_app_site_association>("apple_app_site_association"),
+    optional_string_key<Domain, &Domain::assetlinks>("assetlinks"),
+    optional_section_key<Domain, &Domain::hsts, kHstsKeys>("hsts"),
+};
+
+// A list whose every item is a section of `Keys`.
+template <class Section, auto Member, const auto& Keys>
+constexpr Key<Section> list_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            using Item = typename std::remove_reference_t<decltype(out.*Member)>::value_type;
+            if (!n.IsSequence()) return r.error(n, path, "expected a list of " + path);
+            for (std::size_t i = 0; i < n.size(); ++i) {
+              const std::string item = key_item(path, i);
+              r.record(item, n[i]);
+              Item value{};
+              if (read_section(r, n[i], item, Keys, value))
+                (out.*Member).push_back(std::move(value));
+            }
+          }};
 }
 
-void read_listen(Reader& r, const YAML::Node& n, Listen& out) {
-  if (!r.mapping(n, "listen", {"https", "http", "admin"})) return;
-  if (n["https"]) out.https = r.strings(n["https"], "listen.https");
-  if (n["http"]) out.http = r.strings(n["http"], "listen.http");
-  if (n["admin"] && !n["admin"].IsNull()) out.admin = r.string(n["admin"], "listen.admin");
-}
+struct Proxies {
+  std::vector<std::string> trusted;
+};
+constexpr std::array<Key<Proxies>, 1> kProxiesKeys = {
+    strings_key<Proxies, &Proxies::trusted>("trusted")};
 
-void read_keys(Reader& r, const YAML::Node& n, std::vector<TokenKey>& out) {
-  if (!n.IsSequence()) {
-    r.error(n, "keys", "expected a list of keys");
-    return;
-  }
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    const std::string path = key_item("keys", i);
-    const YAML::Node k = n[i];
-    r.record(path, k);
-    TokenKey key;
-    if (!r.mapping(k, path, {"id", "secret", "secret_file", "secret_env"})) continue;
-    r.required(k, path, "id");
-    if (k["id"]) {
-      if (auto id = r.integer(k["id"], key_child(path, "id"), 0, 0xffffffffLL))
-        key.id = static_cast<std::uint32_t>(*id);
-    }
-    // A secret's value is never echoed back in an error.
-    if (k["secret"]) key.secret_inline = r.string(k["secret"], key_child(path, "secret"));
-    if (k["secret_file"])
-      key.secret_file = r.string(k["secret_file"], key_child(path, "secret_file"));
-    if (k["secret_env"]) key.secret_env = r.string(k["secret_env"], key_child(path, "secret_env"));
-    out.push_back(std::move(key));
-  }
-}
+struct TlsSection {
+  std::optional<TlsFiles> default_certificate;
+};
+constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
+    optional_section_key<TlsSection, &TlsSection::default_certificate, kTlsKeys>(
+        "default_certificate")};
 
-void read_cookies(Reader& r, const YAML::Node& n, const std::string& path, Cookies& out) {
-  if (!r.mapping(n, path, {"domain", "max_age", "names"})) return;
-  if (n["domain"]) r.set(r.string(n["domain"], key_child(path, "domain")), out.domain);
-  if (n["max_age"]) r.set(r.seconds(n["max_age"], key_child(path, "max_age")), out.max_age_seconds);
-  if (const auto names = n["names"]) {
-    const std::string np = key_child(path, "names");
-    if (r.mapping(names, np, {"campaign", "template", "message", "recipient"})) {
-      if (names["campaign"])
-        r.set(r.string(names["campaign"], key_child(np, "campaign")), out.names.campaign);
-      if (names["template"])
-        r.set(r.string(names["template"], key_child(np, "template")), out.names.template_id);
-      if (names["message"])
-        r.set(r.string(names["message"], key_child(np, "message")), out.names.message);
-      if (names["recipient"])
-        r.set(r.string(names["recipient"], key_child(np, "recipient")), out.names.recipient);
-    }
-  }
-}
-
-void read_domain(Reader& r, const YAML::Node& n, const std::string& path, Domain& d) {
-  if (!r.mapping(n, path,
-                 {"host", "aliases", "tls", "fallback_url", "cookies", "append_query",
-                  "apple_app_site_association", "assetlinks", "hsts"}))
-    return;
-  r.required(n, path, "host");
-  if (n["host"]) r.set(r.string(n["host"], key_child(path, "host")), d.host);
-  if (n["aliases"]) d.aliases = r.strings(n["aliases"], key_child(path, "aliases"));
-  if (n["tls"] && !n["tls"].IsNull()) d.tls = read_tls(r, n["tls"], key_child(path, "tls"));
-  if (n["fallback_url"])
-    r.set(r.string(n["fallback_url"], key_child(path, "fallback_url")), d.fallback_url);
-  if (n["cookies"]) read_cookies(r, n["cookies"], key_child(path, "cookies"), d.cookies);
-  if (const auto q = n["append_query"]) {
-    const std::string qp = key_child(path, "append_query");
-    if (!q.IsMap()) {
-      r.error(q, qp, "expected a mapping of parameter: value");
-    } else {
-      for (auto it = q.begin(); it != q.end(); ++it) {
-        auto name = r.string(it->first, qp);
-        auto value = r.string(it->second, key_child(qp, it->first.Scalar()));
-        if (name && value) d.append_query.emplace_back(*name, *value);
-      }
-    }
-  }
-  if (n["apple_app_site_association"])
-    d.apple_app_site_association =
-        r.string(n["apple_app_site_association"], key_child(path, "apple_app_site_association"));
-  if (n["assetlinks"]) d.assetlinks = r.string(n["assetlinks"], key_child(path, "assetlinks"));
-  if (const auto h = n["hsts"]; h && !h.IsNull()) {
-    const std::string hp = key_child(path, "hsts");
-    Hsts hsts;
-    if (r.mapping(h, hp, {"max_age", "include_subdomains"})) {
-      r.required(h, hp, "max_age");
-      if (h["max_age"])
-        r.set(r.seconds(h["max_age"], key_child(hp, "max_age")), hsts.max_age_seconds);
-      if (h["include_subdomains"])
-        r.set(r.boolean(h["include_subdomains"], key_child(hp, "include_subdomains")),
-              hsts.include_subdomains);
-      d.hsts = hsts;
-    }
-  }
-}
-
-void read_root(Reader& r, const YAML::Node& root, Config& c) {
-  if (!r.mapping(root, "",
-                 {"listen", "threads", "keys", "store", "proxies", "domains", "tls", "favicon",
-                  "privacy", "limits", "log"}))
-    return;
-  r.required(root, "", "keys");
-  r.required(root, "", "domains");
-  r.required(root, "", "listen");
-  if (root["listen"]) read_listen(r, root["listen"], c.listen);
-  if (root["threads"]) r.set(r.integer(root["threads"], "threads", 0, 1024), c.threads);
-  if (root["keys"]) read_keys(r, root["keys"], c.keys);
-  if (root["store"]) read_section(r, root["store"], "store", kStoreKeys, c.store);
-  if (const auto p = root["proxies"]) {
-    if (r.mapping(p, "proxies", {"trusted"}) && p["trusted"])
-      c.trusted_proxies = r.strings(p["trusted"], "proxies.trusted");
-  }
-  if (const auto t = root["tls"]) {
-    if (r.mapping(t, "tls", {"default_certificate"}) && t["default_certificate"] &&
-        !t["default_certificate"].IsNull())
-      c.default_certificate = read_tls(r, t["default_certificate"], "tls.default_certificate");
-  }
-  if (root["favicon"] && !root["favicon"].IsNull())
-    c.favicon = r.string(root["favicon"], "favicon");
-  if (const auto d = root["domains"]) {
-    if (!d.IsSequence()) {
-      r.error(d, "domains", "expected a list of domains");
-    } else {
-      for (std::size_t i = 0; i < d.size(); ++i) {
-        Domain domain;
-        r.record(key_item("domains", i), d[i]);
-        read_domain(r, d[i], key_item("domains", i), domain);
-        c.domains.push_back(std::move(domain));
-      }
-    }
-  }
-  if (root["privacy"]) read_section(r, root["privacy"], "privacy", kPrivacyKeys, c.privacy);
-  if (root["limits"]) read_section(r, root["limits"], "limits", kLimitsKeys, c.limits);
-  if (root["log"]) read_section(r, root["log"], "log", kLogKeys, c.log);
-}
+constexpr std::array<Key<Config>, 11> kRootKeys = {
+    required(section_key<Config, &Config::listen, kListenKeys>("listen")),
+    integer_key<Config, &Config::threads, 0, 1024>("threads"),
+    required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
+    section_key<Config, &Config::store, kStoreKeys>("store"),
+    Key<Config>{"proxies",
+                [](Reader& r, const YAML::Node& n, const std::string& path, Config& c) {
+                  Proxies p;
+                  if (read_section(r, n, path, kProxiesKeys, p)) c.trusted_proxies = p.trusted;
+                }},
+    required(list_key<Config, &Config::domains, kDomainKeys>("domains")),
+    Key<Config>{"tls",
+                [](Reader& r, const YAML::Node& n, const std::string& path, Config& c) {
+                  TlsSection t;
+                  if (read_section(r, n, path, kTlsSectionKeys, t))
+                    c.default_certificate = t.default_certificate;
+                }},
+    optional_string_key<Config, &Config::favicon>("favicon"),
+    section_key<Config, &Config::privacy, kPrivacyKeys>("privacy"),
+    section_key<Config, &Config::limits, kLimitsKeys>("limits"),
+    section_key<Config, &Config::log, kLogKeys>("log"),
+};
 
 }  // namespace
 
@@ -378,7 +396,7 @@ bool load_yaml_text(const std::string& text, Config& out, SourceMap& map, Diagno
     diag.error_at({1, 1}, "", "the file is empty");
     return false;
   }
-  read_root(r, root, out);
+  read_section(r, root, "", kRootKeys, out);
   return true;
 }
 
