@@ -20,6 +20,7 @@ struct TlsFiles {
 };
 
 struct TokenKey {
+  std::size_t source_index = 0;  // its position in the file's list, for error messages
   std::uint32_t id = 0;
   // Where the secret comes from: exactly one of these is set in the file.
   std::optional<std::string> secret_inline;
@@ -47,7 +48,8 @@ struct Hsts {
 };
 
 struct Domain {
-  std::string host;  // lower case
+  std::size_t source_index = 0;  // its position in the file's list, for error messages
+  std::string host;              // lower case
   std::vector<std::string> aliases;
   std::optional<TlsFiles> tls;
   std::string fallback_url;  // empty: none

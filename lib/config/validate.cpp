@@ -130,8 +130,8 @@ class Validator {
     std::map<std::uint32_t, std::size_t> seen;
     for (std::size_t i = 0; i < c_.keys.size(); ++i) {
       auto& k = c_.keys[i];
-      const std::string path = key_item("keys", i);
-      if (auto [it, fresh] = seen.emplace(k.id, i); !fresh)
+      const std::string path = key_item("keys", k.source_index);
+      if (auto [it, fresh] = seen.emplace(k.id, k.source_index); !fresh)
         diag_.error(key_child(path, "id"), "duplicate key id " + std::to_string(k.id) +
                                                " (also keys[" + std::to_string(it->second) + "])");
       int sources = !!k.secret_inline + !!k.secret_file + !!k.secret_env;
@@ -239,7 +239,7 @@ class Validator {
     };
     for (std::size_t i = 0; i < c_.domains.size(); ++i) {
       auto& d = c_.domains[i];
-      const std::string path = key_item("domains", i);
+      const std::string path = key_item("domains", d.source_index);
       if (!d.host.empty()) claim(d.host, key_child(path, "host"));
       for (std::size_t a = 0; a < d.aliases.size(); ++a)
         claim(d.aliases[a], diag_.item_key(key_child(path, "aliases"), a));

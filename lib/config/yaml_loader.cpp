@@ -338,6 +338,7 @@ constexpr Key<Section> list_key(const char* name) {
               const std::string item = key_item(path, i);
               r.record(item, n[i]);
               Item value{};
+              value.source_index = i;  // an entry that is not a mapping is left out
               if (read_section(r, n[i], item, Keys, value))
                 (out.*Member).push_back(std::move(value));
             }

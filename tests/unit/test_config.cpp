@@ -257,3 +257,14 @@ TEST_CASE("a secret file or TLS key readable by everyone is warned about, not re
                                std::filesystem::perm_options::remove);
   CHECK(load(dir, yaml).warnings.empty());
 }
+
+TEST_CASE("an entry that is not a mapping does not shift the index errors name") {
+  TempDir dir;
+  auto r =
+      load(dir, std::string("listen:\n  http: \"127.0.0.1:8080\"\nkeys:\n  - 7\n  - id: 2\n    "
+                            "secret: \"x\"\ndomains:\n  - 5\n  - host: \"bad host\"\n"));
+  CHECK(has_error(r, "keys[0]: expected a mapping of keys"));
+  CHECK(has_error(r, ":6:13: keys[1].secret: the secret is not valid base64"));
+  CHECK(has_error(r, "domains[1].host: 'bad host' is not a host name"));
+  CHECK_FALSE(has_error(r, "keys[0].secret"));
+}
