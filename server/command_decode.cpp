@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "config_option.hpp"
 #include "config/host_index.hpp"
+#include "config_option.hpp"
 #include "mint/link_minter.hpp"
 #include "token/json_fields.hpp"
 

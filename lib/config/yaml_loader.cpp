@@ -179,11 +179,16 @@ constexpr Key<Section> integer_key(const char* name) {
             r.set(r.integer(n, path, Min, Max), out.*Member);
           }};
 }
+// A value that one of the Reader's typed reads gives, stored when it is valid.
+template <class Section, auto Member, auto Read>
+constexpr Key<Section> value_key(const char* name) {
+  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
+            r.set((r.*Read)(n, path), out.*Member);
+          }};
+}
 template <class Section, auto Member>
 constexpr Key<Section> string_key(const char* name) {
-  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
-            r.set(r.string(n, path), out.*Member);
-          }};
+  return value_key<Section, Member, &Reader::string>(name);
 }
 // An optional string, which `null` leaves unset.
 template <class Section, auto Member>
@@ -201,15 +206,11 @@ constexpr Key<Section> strings_key(const char* name) {
 // A number of seconds, or a duration such as 30d / 12h / 45m.
 template <class Section, auto Member>
 constexpr Key<Section> seconds_key(const char* name) {
-  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
-            r.set(r.seconds(n, path), out.*Member);
-          }};
+  return value_key<Section, Member, &Reader::seconds>(name);
 }
 template <class Section, auto Member>
 constexpr Key<Section> boolean_key(const char* name) {
-  return {name, [](Reader& r, const YAML::Node& n, const std::string& path, Section& out) {
-            r.set(r.boolean(n, path), out.*Member);
-          }};
+  return value_key<Section, Member, &Reader::boolean>(name);
 }
 // One of a few words, each naming a value of the member's enum.
 template <class Section, auto Member, auto Choices>

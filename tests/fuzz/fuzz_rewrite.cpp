@@ -7,8 +7,8 @@
 #include <string>
 
 #include "fuzz_common.hpp"
-#include "rewrite/html_rewriter.hpp"
 #include "mint/link_minter.hpp"
+#include "rewrite/html_rewriter.hpp"
 
 using namespace linktrack;
 

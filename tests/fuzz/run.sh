@@ -14,13 +14,15 @@ failed=0
 for target in "$build"/fuzz_*; do
   [ -x "$target" ] || continue
   name=$(basename "$target")
-  seeds="$here/corpus/${name#fuzz_}"
+  seeds=("$here/corpus/${name#fuzz_}")
+  # The HTML targets also start from the unit tests' real-world newsletter.
+  case "$name" in fuzz_rewrite | fuzz_start_tag_scanner) seeds+=("$here/../unit/fixtures") ;; esac
   work="$build/fuzz-corpus/${name#fuzz_}"
-  mkdir -p "$work" "$seeds"
+  mkdir -p "$work" "${seeds[0]}"
   log="$build/fuzz-artifacts/$name.log"
   if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$build/fuzz-artifacts/" "$work" "$seeds" >"$log" 2>&1; then
+    -artifact_prefix="$build/fuzz-artifacts/" "$work" "${seeds[@]}" >"$log" 2>&1; then
     runs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
     edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
     echo "ok   $name: ${runs:-?} runs in ${seconds}s, ${edges:-?} edges covered"
