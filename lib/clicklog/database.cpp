@@ -3,9 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <vector>
 
+#include "clicklog/event_columns.hpp"
 #include "clicklog/migrations.hpp"
 
 namespace linktrack::clicklog {
@@ -153,7 +156,24 @@ int migrate(Database& db) {
     tx.commit();
     ++applied;
   }
-  return applied;
+  return applied + add_declared_columns(db);
+}
+
+int add_declared_columns(Database& db) {
+  std::vector<std::string> present;
+  {
+    Statement info(db, "SELECT name FROM pragma_table_info('events')");
+    while (info.step()) present.push_back(info.text(0));
+  }
+  Transaction tx(db);
+  int added = 0;
+  for (const auto& c : kEventColumns) {
+    if (std::find(present.begin(), present.end(), c.name) != present.end()) continue;
+    db.exec(std::string("ALTER TABLE events ADD COLUMN ") + c.name + " " + c.sql_type);
+    ++added;
+  }
+  tx.commit();
+  return added;
 }
 
 }  // namespace linktrack::clicklog

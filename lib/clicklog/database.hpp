@@ -86,8 +86,11 @@ class Transaction {
 };
 
 // Applies the embedded migrations newer than PRAGMA user_version, each in its own transaction.
-// Returns the number applied. Throws when the database is newer than this binary.
+// Then adds the columns of event fields declared since (add_declared_columns). Returns the
+// number of migrations and columns applied. Throws when the database is newer than this binary.
 int migrate(Database& db);
+// Adds a column for each field of LINKTRACK_EVENT_FIELDS that the `events` table lacks.
+int add_declared_columns(Database& db);
 int schema_version(Database& db);
 int latest_schema_version();
 

@@ -13,16 +13,30 @@ namespace linktrack::clicklog {
 #define LINKTRACK_EVENT_KINDS(X) X(click) X(open) X(app)
 LINKTRACK_NAMED_ENUM(EventKind, LINKTRACK_EVENT_KINDS)
 
+// Every stored field of an event, declared once: X(member, C++ type, column, SQL type). The
+// struct, the writer's INSERT and binds, the schema check and export follow from this list. A
+// field added here gets its column from `migrate` (ALTER TABLE … ADD COLUMN with the SQL type,
+// which must therefore allow NULL or name a DEFAULT); older rows read NULL.
+using OptionalText = std::optional<std::string>;
+#define LINKTRACK_EVENT_FIELDS(X)                                                      \
+  X(time_ms, std::int64_t, "time_ms", "INTEGER NOT NULL") /* Unix milliseconds, UTC */ \
+  X(kind, EventKind, "kind", "TEXT NOT NULL")                                          \
+  X(host, std::string, "host", "TEXT NOT NULL")                                        \
+  X(campaign, OptionalText, "campaign", "TEXT")                                        \
+  X(template_id, OptionalText, "template", "TEXT")                                     \
+  X(message, OptionalText, "message", "TEXT")                                          \
+  X(recipient, OptionalText, "recipient", "TEXT")                                      \
+  X(link, OptionalText, "link", "TEXT")                                                \
+  X(destination, OptionalText, "destination", "TEXT") /* none for opens */             \
+  X(client_ip, OptionalText, "client_ip", "TEXT")     /* as privacy.ip allows */       \
+  X(user_agent, OptionalText, "user_agent", "TEXT")                                    \
+  X(referer, OptionalText, "referer", "TEXT")                                          \
+  X(key_id, std::uint32_t, "key_id", "INTEGER NOT NULL")
+
+#define LINKTRACK_EVENT_MEMBER(member, type, column, sql) type member{};
 struct ClickEvent {
-  std::int64_t time_ms = 0;  // Unix milliseconds, UTC
-  EventKind kind = EventKind::click;
-  std::string host;
-  std::optional<std::string> campaign, template_id, message, recipient, link;
-  std::string destination;               // empty for opens
-  std::optional<std::string> client_ip;  // as privacy.ip allows
-  std::optional<std::string> user_agent;
-  std::optional<std::string> referer;
-  std::uint32_t key_id = 0;
+  LINKTRACK_EVENT_FIELDS(LINKTRACK_EVENT_MEMBER)
 };
+#undef LINKTRACK_EVENT_MEMBER
 
 }  // namespace linktrack::clicklog

@@ -1,9 +1,9 @@
-// Every stored field of an event, declared once: its column in the `events` table (the name
-// export and JSON use too) and how it is bound. The writer's INSERT and its binds follow from
-// this list; a new field is a member in event.hpp, a line here and a migration.
+// The columns of the `events` table, derived from LINKTRACK_EVENT_FIELDS (event.hpp): the
+// writer's INSERT and binds, and the columns `migrate` adds for fields newer than the table.
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include "clicklog/database.hpp"
@@ -11,35 +11,35 @@
 
 namespace linktrack::clicklog {
 
+// How each C++ type of a field is bound, without copying: the event must outlive the
+// statement's next step().
+inline void bind_field(Statement& s, int i, std::int64_t v) {
+  s.bind(i, v);
+}
+inline void bind_field(Statement& s, int i, std::uint32_t v) {
+  s.bind(i, static_cast<std::int64_t>(v));
+}
+inline void bind_field(Statement& s, int i, EventKind v) {
+  s.bind_static(i, to_string(v));
+}
+inline void bind_field(Statement& s, int i, const std::string& v) {
+  s.bind_static(i, v);
+}
+inline void bind_field(Statement& s, int i, const OptionalText& v) {
+  s.bind_static(i, v);
+}
+
 struct EventColumn {
   const char* name;
-  // Binds the field at `index` without copying: `e` must outlive the statement's next step().
+  const char* sql_type;
   void (*bind)(Statement& s, int index, const ClickEvent& e);
 };
 
-inline constexpr std::array<EventColumn, 13> kEventColumns = {{
-    {"time_ms", [](Statement& s, int i, const ClickEvent& e) { s.bind(i, e.time_ms); }},
-    {"kind", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, to_string(e.kind)); }},
-    {"host", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.host); }},
-    {"campaign", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.campaign); }},
-    {"template", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.template_id); }},
-    {"message", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.message); }},
-    {"recipient", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.recipient); }},
-    {"link", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.link); }},
-    {"destination",  // empty for opens: stored as NULL
-     [](Statement& s, int i, const ClickEvent& e) {
-       if (e.destination.empty())
-         s.bind_null(i);
-       else
-         s.bind_static(i, e.destination);
-     }},
-    {"client_ip", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.client_ip); }},
-    {"user_agent",
-     [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.user_agent); }},
-    {"referer", [](Statement& s, int i, const ClickEvent& e) { s.bind_static(i, e.referer); }},
-    {"key_id", [](Statement& s, int i,
-                  const ClickEvent& e) { s.bind(i, static_cast<std::int64_t>(e.key_id)); }},
-}};
+#define LINKTRACK_EVENT_COLUMN(member, type, column, sql) \
+  EventColumn{column, sql,                                \
+              [](Statement& s, int i, const ClickEvent& e) { bind_field(s, i, e.member); }},
+inline constexpr std::array kEventColumns{LINKTRACK_EVENT_FIELDS(LINKTRACK_EVENT_COLUMN)};
+#undef LINKTRACK_EVENT_COLUMN
 
 // "INSERT INTO events (time_ms, …) VALUES (?, …)", from the list.
 inline const std::string& event_insert_sql() {

@@ -90,7 +90,7 @@ std::optional<std::string> bounded(std::string_view v, std::size_t max) {
 // Takes the decoded token's fields: the event is the last use of them.
 clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
                                const config::Domain& d, token::Decoded&& t,
-                               clicklog::EventKind kind, std::string destination) {
+                               clicklog::EventKind kind, std::optional<std::string> destination) {
   const auto& privacy = snap.config->privacy;
   clicklog::ClickEvent e;
   e.time_ms = req.now_ms;
@@ -129,7 +129,8 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
     r.content_type = "image/gif";
     r.body.assign(reinterpret_cast<const char*>(kPixel), sizeof kPixel);
     r.no_store = true;
-    if (!head) r.event = event_for(req, snap, d, std::move(t), clicklog::EventKind::open, "");
+    if (!head)
+      r.event = event_for(req, snap, d, std::move(t), clicklog::EventKind::open, std::nullopt);
     return r;
   }
 

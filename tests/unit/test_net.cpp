@@ -6,9 +6,6 @@
 #include "net/listen_address.hpp"
 #include "net/pem_check.hpp"
 #include "test_helpers.hpp"
-#include "util/base64.hpp"
-#include "util/did_you_mean.hpp"
-#include "util/duration.hpp"
 
 using namespace linktrack;
 
@@ -45,54 +42,10 @@ TEST_CASE("listen addresses") {
   CHECK_FALSE(net::parse_listen_address("[::1]80", error));
 }
 
-TEST_CASE("durations") {
-  CHECK(util::parse_duration_seconds("30d") == 30 * 86400);
-  CHECK(util::parse_duration_seconds("12h") == 12 * 3600);
-  CHECK(util::parse_duration_seconds("45m") == 45 * 60);
-  CHECK(util::parse_duration_seconds("90") == 90);
-  CHECK_FALSE(util::parse_duration_seconds("soon"));
-  CHECK_FALSE(util::parse_duration_seconds("-1d"));
-  CHECK_FALSE(util::parse_duration_seconds("d"));
-}
-
 TEST_CASE("addresses print as they parse") {
   for (const char* text : {"0.0.0.0", "255.255.255.255", "10.0.100.9", "192.168.1.20", "::1",
                            "2001:db8::7", "::ffff:10.1.2.3"})
     CHECK(net::IpAddress::parse(text)->to_string() == text);
-}
-
-TEST_CASE("base64 and base64url round trip; non-canonical spellings are refused") {
-  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\x00\x01"}) {
-    CHECK(util::base64_decode(util::base64_encode(s)) == s);
-    CHECK(util::base64url_decode(util::base64url_encode(s)) == s);
-  }
-  CHECK(util::base64url_encode("\xfb\xff") == "-_8");
-  CHECK_FALSE(util::base64url_decode("-_9"));  // stray low bits
-  CHECK_FALSE(util::base64url_decode("ab+c"));
-  CHECK_FALSE(util::base64url_decode("abcde"));
-  CHECK_FALSE(util::base64_decode("abc"));
-}
-
-TEST_CASE("base64url: a 2- or 3-character tail decodes only when its spare bits are zero") {
-  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  int two = 0, three = 0;
-  for (char a : alphabet) {
-    for (char b : alphabet) {
-      for (const std::string& spelling : {std::string{a, b}, std::string{'Q', a, b}}) {
-        const auto decoded = util::base64url_decode(spelling);
-        // Accepted spellings are exactly the encodings of some bytes.
-        if (decoded) CHECK(util::base64url_encode(*decoded) == spelling);
-        (spelling.size() == 2 ? two : three) += decoded.has_value();
-      }
-    }
-  }
-  CHECK(two == 256);            // one spelling for each byte
-  CHECK(three == 64 * 64 / 4);  // 16 bits in 18: the last character's 2 spare bits are zero
-}
-
-TEST_CASE("did you mean") {
-  CHECK(util::closest("fallback_urll", {"host", "fallback_url"}) == "fallback_url");
-  CHECK_FALSE(util::closest("zzzzzz", {"host", "fallback_url"}));
 }
 
 TEST_CASE("certificate pairs: readable PEM, and the key must belong to the certificate") {
