@@ -31,7 +31,8 @@ using OptionalText = std::optional<std::string>;
   X(client_ip, OptionalText, "client_ip", "TEXT")     /* as privacy.ip allows */       \
   X(user_agent, OptionalText, "user_agent", "TEXT")                                    \
   X(referer, OptionalText, "referer", "TEXT")                                          \
-  X(key_id, std::uint32_t, "key_id", "INTEGER NOT NULL")
+  X(key_id, std::uint32_t, "key_id", "INTEGER NOT NULL")                               \
+  X(sent_at, std::int64_t, "sent_at", "INTEGER") /* Unix seconds: the token's issue time */
 
 #define LINKTRACK_EVENT_MEMBER(member, type, column, sql) type member{};
 struct ClickEvent {

@@ -103,6 +103,7 @@ clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
   e.link = std::move(t.fields.link);
   e.destination = std::move(destination);
   e.key_id = t.key_id;
+  e.sent_at = t.fields.issued_at;
   if (privacy.ip != config::IpPrivacy::none) {
     auto ip = client_address(req.peer, req.x_forwarded_for, req.cf_connecting_ip,
                              snap.config->trusted_proxy_ranges);
