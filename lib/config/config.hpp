@@ -108,6 +108,79 @@ struct Log {
   bool access_log = false;
 };
 
+// Bot rules (config/bots.yaml, built in): see README "Click verdicts".
+enum class EventScope { any, click, open };  // the events a rule applies to
+
+struct UserAgentRule {
+  std::size_t source_index = 0;
+  std::string name;
+  std::vector<std::string> contains;  // lower-cased by validation
+  std::vector<std::string> equals;    // the whole header, lower-cased
+  std::int64_t points = 6;
+  EventScope only = EventScope::any;
+};
+
+struct NetworkRule {
+  std::size_t source_index = 0;
+  std::string name;
+  std::vector<std::string> cidrs;
+  std::optional<std::string> file;  // one range a line; resolved path
+  std::int64_t points = 4;
+  EventScope only = EventScope::any;
+  std::vector<net::Cidr> ranges;  // resolved: cidrs and the file's
+};
+
+struct RefererRule {
+  std::size_t source_index = 0;
+  std::string name;
+  std::vector<std::string> hosts;  // "host" or "*.domain" (the domain and its subdomains)
+  std::int64_t points = 2;
+};
+
+struct BotThresholds {
+  std::int64_t suspect = 3;
+  std::int64_t bot = 6;
+};
+
+// Points of the signals that come from the request and the message rather than a list.
+struct BotSignals {
+  std::int64_t empty_user_agent = 6;
+  std::int64_t prefetch = 6;
+  std::int64_t honeypot = 10;
+  std::int64_t honeypot_near = 6;
+  std::int64_t honeypot_window_s = 600;
+  std::int64_t no_accept = 3;
+  std::int64_t no_accept_language = 2;
+  std::int64_t no_sec_fetch = 3;
+  std::int64_t not_navigation = 3;
+  std::int64_t fast_under_5s = 4;
+  std::int64_t fast_under_15s = 2;
+  std::int64_t burst_window_s = 3;
+  std::int64_t burst_3 = 2;
+  std::int64_t burst_4 = 3;
+  std::int64_t burst_5 = 4;
+};
+
+// One rules file.
+struct BotRules {
+  std::string source;  // the file, or "built-in"
+  BotThresholds thresholds;
+  BotSignals signals;
+  std::vector<UserAgentRule> user_agents;
+  std::vector<NetworkRule> networks;
+  std::vector<RefererRule> referers;
+};
+
+// The operator's `bots` section: which rules file, and changes to it.
+struct Bots {
+  std::string rules = "built-in";    // or a path to a rules file of the same format
+  std::vector<std::string> disable;  // entry names to drop
+  std::optional<BotThresholds> thresholds;
+  std::vector<UserAgentRule> user_agents;  // added to the file's
+  std::vector<NetworkRule> networks;
+  std::vector<RefererRule> referers;
+};
+
 struct Config {
   std::string source_file;  // the YAML file this came from
   Listen listen;
@@ -123,6 +196,8 @@ struct Config {
   Privacy privacy;
   Limits limits;
   Log log;
+  Bots bots;
+  BotRules bot_rules;  // resolved: the rules file with `bots` applied
 };
 
 }  // namespace linktrack::config

@@ -1,5 +1,6 @@
 #include "config/load.hpp"
 
+#include "config/bot_rules.hpp"
 #include "config/validate.hpp"
 
 namespace linktrack::config {
@@ -9,9 +10,14 @@ LoadResult load_config(const std::string& path) {
   SourceMap map;
   Diagnostics diag(path, &map);
   // Meaning is checked even after type errors, so an operator fixes everything in one pass.
-  if (load_yaml(path, *config, map, diag)) validate(*config, diag);
+  std::vector<std::string> rules_file_errors;
+  if (load_yaml(path, *config, map, diag)) {
+    validate(*config, diag);
+    resolve_bot_rules(*config, diag, rules_file_errors);
+  }
   LoadResult result;
   result.errors = diag.format();
+  result.errors.insert(result.errors.end(), rules_file_errors.begin(), rules_file_errors.end());
   result.warnings = diag.format_warnings();
   if (result.errors.empty()) result.config = std::move(config);
   return result;

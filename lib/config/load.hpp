@@ -14,6 +14,8 @@ namespace linktrack::config {
 // False when the file could not be read or parsed at all. The only code that knows yaml-cpp.
 bool load_yaml(const std::string& path, Config& out, SourceMap& map, Diagnostics& diag);
 bool load_yaml_text(const std::string& text, Config& out, SourceMap& map, Diagnostics& diag);
+// The same for a bot rules file (config/bots.yaml's format).
+bool load_bot_rules_text(const std::string& text, BotRules& out, SourceMap& map, Diagnostics& diag);
 
 struct LoadResult {
   std::shared_ptr<const Config> config;  // null when there were errors

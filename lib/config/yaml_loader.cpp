@@ -346,6 +346,72 @@ constexpr Key<Section> list_key(const char* name) {
           }};
 }
 
+constexpr std::array<std::pair<const char*, EventScope>, 2> kEventScopes = {
+    {{"click", EventScope::click}, {"open", EventScope::open}}};
+
+constexpr std::array<Key<UserAgentRule>, 5> kUserAgentRuleKeys = {
+    required(string_key<UserAgentRule, &UserAgentRule::name>("name")),
+    strings_key<UserAgentRule, &UserAgentRule::contains>("contains"),
+    strings_key<UserAgentRule, &UserAgentRule::equals>("equals"),
+    integer_key<UserAgentRule, &UserAgentRule::points, 0, 100>("points"),
+    choice_key<UserAgentRule, &UserAgentRule::only, &kEventScopes>("only"),
+};
+constexpr std::array<Key<NetworkRule>, 5> kNetworkRuleKeys = {
+    required(string_key<NetworkRule, &NetworkRule::name>("name")),
+    strings_key<NetworkRule, &NetworkRule::cidrs>("cidrs"),
+    optional_string_key<NetworkRule, &NetworkRule::file>("file"),
+    integer_key<NetworkRule, &NetworkRule::points, 0, 100>("points"),
+    choice_key<NetworkRule, &NetworkRule::only, &kEventScopes>("only"),
+};
+constexpr std::array<Key<RefererRule>, 3> kRefererRuleKeys = {
+    required(string_key<RefererRule, &RefererRule::name>("name")),
+    required(strings_key<RefererRule, &RefererRule::hosts>("hosts")),
+    integer_key<RefererRule, &RefererRule::points, 0, 100>("points"),
+};
+constexpr std::array<Key<BotThresholds>, 2> kBotThresholdKeys = {
+    integer_key<BotThresholds, &BotThresholds::suspect, 1, 1000>("suspect"),
+    integer_key<BotThresholds, &BotThresholds::bot, 1, 1000>("bot"),
+};
+template <auto Member>
+constexpr Key<BotSignals> points_key(const char* name) {
+  return integer_key<BotSignals, Member, 0, 100>(name);
+}
+constexpr std::array<Key<BotSignals>, 15> kBotSignalKeys = {
+    points_key<&BotSignals::empty_user_agent>("empty_user_agent"),
+    points_key<&BotSignals::prefetch>("prefetch"),
+    points_key<&BotSignals::honeypot>("honeypot"),
+    points_key<&BotSignals::honeypot_near>("honeypot_near"),
+    integer_key<BotSignals, &BotSignals::honeypot_window_s, 1, 86400>("honeypot_window_s"),
+    points_key<&BotSignals::no_accept>("no_accept"),
+    points_key<&BotSignals::no_accept_language>("no_accept_language"),
+    points_key<&BotSignals::no_sec_fetch>("no_sec_fetch"),
+    points_key<&BotSignals::not_navigation>("not_navigation"),
+    points_key<&BotSignals::fast_under_5s>("fast_under_5s"),
+    points_key<&BotSignals::fast_under_15s>("fast_under_15s"),
+    integer_key<BotSignals, &BotSignals::burst_window_s, 1, 3600>("burst_window_s"),
+    points_key<&BotSignals::burst_3>("burst_3"),
+    points_key<&BotSignals::burst_4>("burst_4"),
+    points_key<&BotSignals::burst_5>("burst_5"),
+};
+
+// A rules file (config/bots.yaml), read by load_bot_rules_text.
+constexpr std::array<Key<BotRules>, 5> kBotRulesKeys = {
+    section_key<BotRules, &BotRules::thresholds, kBotThresholdKeys>("thresholds"),
+    section_key<BotRules, &BotRules::signals, kBotSignalKeys>("signals"),
+    list_key<BotRules, &BotRules::user_agents, kUserAgentRuleKeys>("user_agents"),
+    list_key<BotRules, &BotRules::networks, kNetworkRuleKeys>("networks"),
+    list_key<BotRules, &BotRules::referers, kRefererRuleKeys>("referers"),
+};
+// The operator's changes to it.
+constexpr std::array<Key<Bots>, 6> kBotsKeys = {
+    string_key<Bots, &Bots::rules>("rules"),
+    strings_key<Bots, &Bots::disable>("disable"),
+    optional_section_key<Bots, &Bots::thresholds, kBotThresholdKeys>("thresholds"),
+    list_key<Bots, &Bots::user_agents, kUserAgentRuleKeys>("user_agents"),
+    list_key<Bots, &Bots::networks, kNetworkRuleKeys>("networks"),
+    list_key<Bots, &Bots::referers, kRefererRuleKeys>("referers"),
+};
+
 struct Proxies {
   std::vector<std::string> trusted;
 };
@@ -359,7 +425,7 @@ constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
     optional_section_key<TlsSection, &TlsSection::default_certificate, kTlsKeys>(
         "default_certificate")};
 
-constexpr std::array<Key<Config>, 11> kRootKeys = {
+constexpr std::array<Key<Config>, 12> kRootKeys = {
     required(section_key<Config, &Config::listen, kListenKeys>("listen")),
     integer_key<Config, &Config::threads, 0, 1024>("threads"),
     required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
@@ -380,11 +446,12 @@ constexpr std::array<Key<Config>, 11> kRootKeys = {
     section_key<Config, &Config::privacy, kPrivacyKeys>("privacy"),
     section_key<Config, &Config::limits, kLimitsKeys>("limits"),
     section_key<Config, &Config::log, kLogKeys>("log"),
+    section_key<Config, &Config::bots, kBotsKeys>("bots"),
 };
 
-}  // namespace
-
-bool load_yaml_text(const std::string& text, Config& out, SourceMap& map, Diagnostics& diag) {
+template <class Model, std::size_t N>
+bool load_text(const std::string& text, const std::array<Key<Model>, N>& keys, Model& out,
+               SourceMap& map, Diagnostics& diag) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -398,8 +465,19 @@ bool load_yaml_text(const std::string& text, Config& out, SourceMap& map, Diagno
     diag.error_at({1, 1}, "", "the file is empty");
     return false;
   }
-  read_section(r, root, "", kRootKeys, out);
+  read_section(r, root, "", keys, out);
   return true;
+}
+
+}  // namespace
+
+bool load_yaml_text(const std::string& text, Config& out, SourceMap& map, Diagnostics& diag) {
+  return load_text(text, kRootKeys, out, map, diag);
+}
+
+bool load_bot_rules_text(const std::string& text, BotRules& out, SourceMap& map,
+                         Diagnostics& diag) {
+  return load_text(text, kBotRulesKeys, out, map, diag);
 }
 
 bool load_yaml(const std::string& path, Config& out, SourceMap& map, Diagnostics& diag) {
