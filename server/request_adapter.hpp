@@ -16,6 +16,7 @@ using Request = boost::beast::http::request<boost::beast::http::string_body>;
 // than a lookup per name on a browser's fifteen headers).
 struct RequestHeaders {
   std::string_view host, accept, user_agent, referer, x_forwarded_for, cf_connecting_ip;
+  std::string_view accept_language, sec_fetch_mode, sec_purpose, purpose, x_purpose, x_moz;
   int host_lines = 0;
   int cf_connecting_ip_lines = 0;
   bool transfer_encoding = false;
@@ -46,6 +47,12 @@ inline RequestHeaders scan_headers(const Request& req, std::string& storage) {
       case bhttp::field::referer:
         first(h.referer, value);
         break;
+      case bhttp::field::accept_language:
+        first(h.accept_language, value);
+        break;
+      case bhttp::field::sec_fetch_mode:
+        first(h.sec_fetch_mode, value);
+        break;
       case bhttp::field::transfer_encoding:
         h.transfer_encoding = true;
         break;
@@ -61,6 +68,14 @@ inline RequestHeaders scan_headers(const Request& req, std::string& storage) {
         } else if (boost::beast::iequals(f.name_string(), "CF-Connecting-IP")) {
           ++h.cf_connecting_ip_lines;
           first(h.cf_connecting_ip, value);
+        } else if (boost::beast::iequals(f.name_string(), "Sec-Purpose")) {
+          first(h.sec_purpose, value);
+        } else if (boost::beast::iequals(f.name_string(), "Purpose")) {
+          first(h.purpose, value);
+        } else if (boost::beast::iequals(f.name_string(), "X-Purpose")) {
+          first(h.x_purpose, value);
+        } else if (boost::beast::iequals(f.name_string(), "X-Moz")) {
+          first(h.x_moz, value);
         }
         break;
       default:
@@ -78,6 +93,12 @@ inline http::RequestView request_view(const Request& req, const RequestHeaders& 
   v.target = req.target();
   v.host = h.host;
   v.accept = h.accept;
+  v.accept_language = h.accept_language;
+  v.sec_fetch_mode = h.sec_fetch_mode;
+  v.sec_purpose = h.sec_purpose;
+  v.purpose = h.purpose;
+  v.x_purpose = h.x_purpose;
+  v.x_moz = h.x_moz;
   v.user_agent = h.user_agent;
   v.referer = h.referer;
   v.x_forwarded_for = h.x_forwarded_for;

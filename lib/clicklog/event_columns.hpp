@@ -22,6 +22,9 @@ inline void bind_field(Statement& s, int i, std::uint32_t v) {
 inline void bind_field(Statement& s, int i, EventKind v) {
   s.bind_static(i, to_string(v));
 }
+inline void bind_field(Statement& s, int i, classify::Verdict v) {
+  s.bind_static(i, to_string(v));
+}
 inline void bind_field(Statement& s, int i, const std::string& v) {
   s.bind_static(i, v);
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "classify/evidence.hpp"
 #include "http/append_query.hpp"
 #include "http/client_address.hpp"
 #include "http/cookies.hpp"
@@ -92,6 +93,27 @@ clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
                                const config::Domain& d, token::Decoded&& t,
                                clicklog::EventKind kind, std::optional<std::string> destination) {
   const auto& privacy = snap.config->privacy;
+  const auto ip = client_address(req.peer, req.x_forwarded_for, req.cf_connecting_ip,
+                                 snap.config->trusted_proxy_ranges);
+  classify::Observation o;
+  o.open = kind == clicklog::EventKind::open;
+  o.navigation = kind == clicklog::EventKind::click;
+  o.user_agent = req.user_agent;
+  o.referer = req.referer;
+  o.ip = ip;
+  o.evidence = classify::evidence_of({.accept = req.accept,
+                                      .accept_language = req.accept_language,
+                                      .sec_fetch_mode = req.sec_fetch_mode,
+                                      .sec_purpose = req.sec_purpose,
+                                      .purpose = req.purpose,
+                                      .x_purpose = req.x_purpose,
+                                      .x_moz = req.x_moz,
+                                      .secure = req.tls});
+  if (t.fields.kind == token::Kind::honeypot) o.evidence |= classify::evidence::honeypot;
+  o.time_ms = req.now_ms;
+  o.sent_at = t.fields.issued_at;
+  auto verdict = snap.classifier->assess(o);
+
   clicklog::ClickEvent e;
   e.time_ms = req.now_ms;
   e.kind = kind;
@@ -104,14 +126,14 @@ clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
   e.destination = std::move(destination);
   e.key_id = t.key_id;
   e.sent_at = t.fields.issued_at;
-  if (privacy.ip != config::IpPrivacy::none) {
-    auto ip = client_address(req.peer, req.x_forwarded_for, req.cf_connecting_ip,
-                             snap.config->trusted_proxy_ranges);
-    if (privacy.ip == config::IpPrivacy::truncate) ip = net::truncate(ip, 24, 48);
-    e.client_ip = ip.to_string();
-  }
+  if (privacy.ip != config::IpPrivacy::none)
+    e.client_ip =
+        (privacy.ip == config::IpPrivacy::truncate ? net::truncate(ip, 24, 48) : ip).to_string();
   if (privacy.user_agent) e.user_agent = bounded(req.user_agent, 512);
   e.referer = bounded(req.referer, 1024);
+  e.verdict = verdict.verdict;
+  e.reasons = std::move(verdict.reasons);
+  e.evidence = o.evidence;
   return e;
 }
 
@@ -123,6 +145,16 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
   if ((t.fields.kind == token::Kind::open) != open_path)
     return rejected(d, Rejection::malformed, route);  // a token used on the other path
   const bool head = req.method == "HEAD";
+
+  if (t.fields.kind == token::Kind::honeypot) {
+    // Answered as a link that leads nowhere (the fallback, else 404), so a scanner sees nothing
+    // unusual; logged, to mark the machine that followed it.
+    Response r = rejected(d, Rejection::none, route);
+    r.no_store = true;
+    if (!head)
+      r.event = event_for(req, snap, d, std::move(t), clicklog::EventKind::click, std::nullopt);
+    return r;
+  }
 
   if (open_path) {
     Response r;

@@ -13,6 +13,10 @@ struct RequestView {
   std::string_view target;  // path and query as sent
   std::string_view host;    // Host header as sent (may carry a port)
   std::string_view accept;
+  std::string_view accept_language;
+  std::string_view sec_fetch_mode;
+  // Prefetch and preview hints: Sec-Purpose, Purpose, X-Purpose, X-Moz.
+  std::string_view sec_purpose, purpose, x_purpose, x_moz;
   std::string_view user_agent;
   std::string_view referer;
   std::string_view x_forwarded_for;

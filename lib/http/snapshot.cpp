@@ -20,6 +20,7 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   s->config = config;
   s->keyring = mint::keyring_from(*config);
   s->hosts = config::HostIndex(*config);
+  s->classifier = std::make_shared<const classify::Classifier>(config->bot_rules);
   s->favicon = config->favicon
                    ? config->favicon_body
                    : std::string(reinterpret_cast<const char*>(kBuiltinIcon), sizeof kBuiltinIcon);

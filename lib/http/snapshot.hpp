@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "classify/classifier.hpp"
 #include "config/config.hpp"
 #include "config/host_index.hpp"
 #include "token/keyring.hpp"
@@ -14,8 +15,9 @@ namespace linktrack::http {
 struct Snapshot {
   std::shared_ptr<const config::Config> config;
   std::shared_ptr<const token::Keyring> keyring;
-  config::HostIndex hosts;  // hosts and aliases
-  std::string favicon;      // bytes of the icon served
+  config::HostIndex hosts;                                 // hosts and aliases
+  std::shared_ptr<const classify::Classifier> classifier;  // the bot rules, compiled
+  std::string favicon;                                     // bytes of the icon served
   // ":8443" when the first https listener is not on 443, else empty: what plain-HTTP requests
   // for a TLS domain are sent to.
   std::string https_port_suffix;

@@ -8,11 +8,13 @@
 
 namespace linktrack::token {
 
-enum class Kind : std::uint8_t { click = 0, open = 1 };
+// A honeypot is a click link without a destination: put where no person can see or reach it,
+// so that whatever fetches it is reading links, not the email.
+enum class Kind : std::uint8_t { click = 0, open = 1, honeypot = 2 };
 
 struct LinkFields {
   Kind kind = Kind::click;
-  std::string url;  // the destination; empty for opens
+  std::string url;  // the destination; empty for opens and honeypots
   std::optional<std::string> campaign;
   std::optional<std::string> template_id;
   std::optional<std::string> message;

@@ -4,7 +4,7 @@ namespace linktrack::token {
 
 nlohmann::json to_json(const LinkFields& f) {
   nlohmann::json j;
-  j["kind"] = f.kind == Kind::open ? "open" : "click";
+  j["kind"] = f.kind == Kind::open ? "open" : f.kind == Kind::honeypot ? "honeypot" : "click";
   if (!f.url.empty()) j["url"] = f.url;
   auto put = [&](const char* name, const std::optional<std::string>& v) {
     if (v) j[name] = *v;

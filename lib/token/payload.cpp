@@ -124,6 +124,7 @@ std::optional<std::string> decode_id(std::string_view& in) {
 
 std::optional<std::string> fields_problem(const LinkFields& f) {
   if (f.kind == Kind::click && f.url.empty()) return "a click link needs a destination URL";
+  if (f.kind == Kind::honeypot && !f.url.empty()) return "a honeypot link has no destination";
   if (!f.url.empty()) {
     if (auto problem = net::destination_problem(f.url)) return "destination: " + *problem;
   }
@@ -185,7 +186,7 @@ std::optional<LinkFields> decode_payload(std::string_view in) {
     f.url = std::string(kUrlPrefixes[code]).append(rest);
     if (f.url.empty()) return std::nullopt;
   } else if (f.kind == Kind::click) {
-    return std::nullopt;
+    f.kind = Kind::honeypot;  // a click token without a URL
   }
   std::optional<std::string>* ids[] = {&f.campaign, &f.template_id, &f.message, &f.recipient,
                                        &f.link};

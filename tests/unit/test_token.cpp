@@ -141,7 +141,9 @@ TEST_CASE("tokens.json vectors hold in both directions") {
     token::TokenCodec codec(keys({{id, secret.c_str()}}));
     const auto& j = v["fields"];
     token::LinkFields f;
-    f.kind = j["kind"] == "open" ? token::Kind::open : token::Kind::click;
+    f.kind = j["kind"] == "open"       ? token::Kind::open
+             : j["kind"] == "honeypot" ? token::Kind::honeypot
+                                       : token::Kind::click;
     f.url = j.value("url", "");
     auto opt = [&](const char* k) -> std::optional<std::string> {
       return j.contains(k) ? std::optional(j[k].get<std::string>()) : std::nullopt;

@@ -110,6 +110,9 @@ def main():
         ("open pixel", 1, secret1, "links.example.com", {
             "kind": "open", "campaign": "42", "message": "00ff", "recipient": "0042",
             "issued_at": issued}),
+        ("honeypot", 1, secret1, "links.example.com", {
+            "kind": "honeypot", "campaign": "42", "message": "00ff", "recipient": "0042",
+            "issued_at": issued}),
         ("large numbers", 4294967295, secret2, "links.example.com", {
             "url": "https://example.com/", "campaign": "4611686018427387903",
             "template": "4611686018427387904", "issued_at": issued}),
