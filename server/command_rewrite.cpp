@@ -16,6 +16,7 @@ struct RewriteArgs {
   std::string config_path, domain, base_url;
   LinkOptions ids;
   bool open_pixel = false;
+  bool honeypot = false;
 };
 
 int rewrite(const RewriteArgs& a) {
@@ -42,14 +43,23 @@ int rewrite(const RewriteArgs& a) {
     a.ids.apply(f);
     pixel = minter->mint(f);
   }
+  std::optional<std::string> honeypot;
+  if (a.honeypot) {
+    token::LinkFields f;
+    f.issued_at = now;
+    f.kind = token::Kind::honeypot;
+    a.ids.apply(f);
+    honeypot = minter->mint(f);
+  }
   rewrite::RewriteReport report;
-  std::cout << rewrite::rewrite_html(html, track, pixel, report) << std::flush;
+  std::cout << rewrite::rewrite_html(html, track, pixel, report, honeypot) << std::flush;
 
   std::map<std::string, int> reasons;
   for (const auto& s : report.skipped) ++reasons[s.reason];
   std::cerr << "rewrote " << report.rewritten << " link(s), skipped " << report.skipped.size();
   for (const auto& [reason, n] : reasons) std::cerr << (n ? "; " : "") << n << " " << reason;
-  std::cerr << (report.pixel_added ? "; added an open pixel" : "") << "\n";
+  std::cerr << (report.pixel_added ? "; added an open pixel" : "")
+            << (report.honeypot_added ? "; added a honeypot link" : "") << "\n";
   for (const auto& s : report.skipped)
     std::cerr << "  skipped (" << s.reason << "): " << s.href << "\n";
   return 0;
@@ -66,6 +76,8 @@ void add_rewrite(CLI::App& app, int& exit_code) {
       ->required();
   a->ids.add_to(*cmd);
   cmd->add_flag("--open-pixel", a->open_pixel, "Add a 1x1 open-tracking image before </body>");
+  cmd->add_flag("--honeypot", a->honeypot,
+                "Add a link no person can see or reach: a click on it marks a machine");
   cmd->add_option("--base-url", a->base_url, "Scheme and authority of the tracked URLs");
   cmd->callback([a, &exit_code] { exit_code = rewrite(*a); });
 }

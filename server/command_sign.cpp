@@ -16,6 +16,7 @@ struct SignArgs {
   std::optional<std::string> link;
   LinkOptions ids;
   bool open = false;
+  bool honeypot = false;
   bool batch = false;
 };
 
@@ -30,11 +31,12 @@ std::optional<std::int64_t> expiry(const std::string& text, std::int64_t now, st
 }
 
 // One JSON line of --batch: {"url": ..., "campaign": ..., "link": 3, "expires": "30d", "open":
-// false}
+// false, "honeypot": false, "sent_at": UNIX_SECONDS}
 token::LinkFields fields_from_json(const nlohmann::json& j, std::int64_t now) {
   if (!j.is_object()) throw std::invalid_argument("expected a JSON object");
   static const std::vector<std::string> known = {"url",       "campaign", "template", "message",
-                                                 "recipient", "link",     "expires",  "open"};
+                                                 "recipient", "link",     "expires",  "open",
+                                                 "honeypot",  "sent_at"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw std::invalid_argument("unknown field '" + key + "'");
@@ -48,7 +50,20 @@ token::LinkFields fields_from_json(const nlohmann::json& j, std::int64_t now) {
   };
   token::LinkFields f;
   f.issued_at = now;
-  f.kind = j.value("open", false) ? token::Kind::open : token::Kind::click;
+  auto flag = [&](const char* name) {
+    if (!j.contains(name)) return false;
+    if (!j[name].is_boolean())
+      throw std::invalid_argument(std::string("'") + name + "' must be true or false");
+    return j[name].get<bool>();
+  };
+  f.kind = flag("open")       ? token::Kind::open
+           : flag("honeypot") ? token::Kind::honeypot
+                              : token::Kind::click;
+  if (j.contains("sent_at")) {
+    if (!j["sent_at"].is_number_integer())
+      throw std::invalid_argument("'sent_at' must be Unix seconds (an integer)");
+    f.issued_at = j["sent_at"].get<std::int64_t>();
+  }
   if (j.contains("url")) f.url = j["url"].get<std::string>();
   f.campaign = id("campaign");
   f.template_id = id("template");
@@ -57,7 +72,7 @@ token::LinkFields fields_from_json(const nlohmann::json& j, std::int64_t now) {
   f.link = id("link");
   if (j.contains("expires")) {
     std::string error;
-    f.expires_at = expiry(j["expires"].get<std::string>(), now, error);
+    f.expires_at = expiry(j["expires"].get<std::string>(), f.issued_at, error);
     if (!error.empty()) throw std::invalid_argument(error);
   }
   return f;
@@ -72,12 +87,12 @@ int sign(const SignArgs& a) {
   if (!a.batch) {
     token::LinkFields f;
     f.issued_at = now;
-    f.kind = a.open ? token::Kind::open : token::Kind::click;
+    f.kind = a.open ? token::Kind::open : a.honeypot ? token::Kind::honeypot : token::Kind::click;
     f.url = a.url;
     a.ids.apply(f);
     f.link = a.link;
     std::string error;
-    f.expires_at = expiry(a.expires, now, error);
+    f.expires_at = expiry(a.expires, f.issued_at, error);
     if (!error.empty()) {
       std::cerr << "error: " << error << "\n";
       return 1;
@@ -128,13 +143,16 @@ void add_sign(CLI::App& app, int& exit_code) {
   cmd->add_option("--link", a->link, "Link id: a name or the link's index");
   cmd->add_option("--expires", a->expires, "Expire after this long (30d, 12h, 45m, seconds)");
   cmd->add_flag("--open", a->open, "Mint an open-tracking pixel URL (/o/) instead of a click");
+  cmd->add_flag(
+      "--honeypot", a->honeypot,
+      "Mint a honeypot link (no destination) to hide in the email: its clicks are machines'");
   cmd->add_flag("--batch", a->batch,
                 "Read JSON lines on stdin ({\"url\":…,\"campaign\":…}), write one URL a line");
   cmd->add_option("--base-url", a->base_url,
                   "Scheme and authority of the minted URLs (default https://DOMAIN, or http:// "
                   "when the domain has no TLS), e.g. https://links.localhost:8443");
   cmd->callback([a, url, &exit_code] {
-    if (!a->batch && !a->open && url->count() == 0) {
+    if (!a->batch && !a->open && !a->honeypot && url->count() == 0) {
       std::cerr << "error: --url is required (or --batch, or --open)\n";
       exit_code = 1;
       return;

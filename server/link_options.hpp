@@ -16,13 +16,18 @@ namespace linktrack::cli {
 
 struct LinkOptions {
   std::optional<std::string> campaign, template_id, message, recipient;
+  std::optional<std::int64_t> sent_at;
   void add_to(CLI::App& cmd) {
     cmd.add_option("--campaign", campaign, "Campaign id");
     cmd.add_option("--template", template_id, "Template id");
     cmd.add_option("--message", message, "Message id (hex and UUID ids are stored compactly)");
     cmd.add_option("--recipient", recipient, "Recipient id");
+    cmd.add_option("--sent-at", sent_at,
+                   "When the email is sent, in Unix seconds (default: now); clicks seconds after "
+                   "it count toward a machine verdict");
   }
   void apply(token::LinkFields& f) const {
+    if (sent_at) f.issued_at = *sent_at;
     f.campaign = campaign;
     f.template_id = template_id;
     f.message = message;

@@ -153,11 +153,19 @@ class Rewriter {
     ++report_.rewritten;
   }
 
-  std::string run(const std::optional<std::string>& pixel_url) {
+  std::string run(const std::optional<std::string>& pixel_url,
+                  const std::optional<std::string>& honeypot_url) {
     const ScanResult scan = scan_start_tags(html_, [this](const StartTag& tag) {
       if (!tag.is("a") && !tag.is("area")) return;
       if (const auto* href = tag.attribute("href")) link(tag, *href);
     });
+    if (honeypot_url) {
+      std::string a = "<a href=\"" + escape_attribute(*honeypot_url, '"') +
+                      "\" style=\"display:none;mso-hide:all\" aria-hidden=\"true\" "
+                      "tabindex=\"-1\"></a>";
+      edits_.push_back({scan.body_end.value_or(html_.size()), 0, std::move(a)});
+      report_.honeypot_added = true;
+    }
     if (pixel_url) {
       std::string img = "<img src=\"" + escape_attribute(*pixel_url, '"') +
                         "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0;"
@@ -193,8 +201,9 @@ class Rewriter {
 }  // namespace
 
 std::string rewrite_html(std::string_view html, const TrackFn& track,
-                         const std::optional<std::string>& pixel_url, RewriteReport& report) {
-  return Rewriter(html, track, report).run(pixel_url);
+                         const std::optional<std::string>& pixel_url, RewriteReport& report,
+                         const std::optional<std::string>& honeypot_url) {
+  return Rewriter(html, track, report).run(pixel_url, honeypot_url);
 }
 
 }  // namespace linktrack::rewrite
