@@ -34,6 +34,8 @@ int stats(const StatsArgs& a) {
   q.by = a.by == "link"       ? clicklog::GroupBy::link
          : a.by == "day"      ? clicklog::GroupBy::day
          : a.by == "campaign" ? clicklog::GroupBy::campaign
+         : a.by == "verdict"  ? clicklog::GroupBy::verdict
+         : a.by == "reason"   ? clicklog::GroupBy::reason
                               : clicklog::GroupBy::none;
   auto format = a.format == "json"  ? clicklog::StatsFormat::json
                 : a.format == "csv" ? clicklog::StatsFormat::csv
@@ -53,13 +55,14 @@ int stats(const StatsArgs& a) {
 
 void add_stats(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<StatsArgs>();
-  auto* cmd = app.add_subcommand("stats", "Clicks, unique clicks, opens and click-to-open rate");
+  auto* cmd = app.add_subcommand(
+      "stats", "People's clicks, unique clicks, opens and click-to-open rate; machines' beside");
   add_config_option(*cmd, a->config_path);
   cmd->add_option("--campaign", a->campaign, "Only this campaign");
   cmd->add_option("--host", a->host, "Only this tracking domain");
   cmd->add_option("--since", a->since, "Only the last DURATION (7d, 12h, …)");
-  cmd->add_option("--by", a->by, "Group by link, day or campaign")
-      ->check(CLI::IsMember({"none", "link", "day", "campaign"}));
+  cmd->add_option("--by", a->by, "Group by link, day, campaign, verdict or reason")
+      ->check(CLI::IsMember({"none", "link", "day", "campaign", "verdict", "reason"}));
   cmd->add_option("--format", a->format, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();

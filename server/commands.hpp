@@ -15,5 +15,8 @@ void add_rewrite(CLI::App& app, int& exit_code);
 void add_stats(CLI::App& app, int& exit_code);
 void add_migrate(CLI::App& app, int& exit_code);
 void add_forget(CLI::App& app, int& exit_code);
+void add_rescore(CLI::App& app, int& exit_code);
+void add_export(CLI::App& app, int& exit_code);
+void add_explain(CLI::App& app, int& exit_code);
 
 }  // namespace linktrack::cli

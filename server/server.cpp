@@ -58,6 +58,9 @@ bool Server::start() {
     for (auto* s : services_) s->start();
     runtime_ =
         std::make_unique<Runtime>(build_state(config), click_log_->sink(), click_log_->stats());
+    rescorer_ = std::make_unique<RescorerService>(*config, runtime_->metrics());
+    services_.push_back(rescorer_.get());
+    rescorer_->start();
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
     for (auto* s : services_) s->stop();

@@ -11,6 +11,7 @@
 
 #include "click_log_service.hpp"
 #include "listener.hpp"
+#include "rescorer_service.hpp"
 #include "runtime.hpp"
 
 namespace linktrack::server {
@@ -37,6 +38,7 @@ class Server {
   std::unique_ptr<ClickLogService> click_log_;
   std::vector<Service*> services_;  // started in order, stopped in reverse
   std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<RescorerService> rescorer_;  // counts into runtime_'s metrics
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::shared_ptr<Listener>> listeners_;
   std::vector<std::thread> workers_;

@@ -44,19 +44,24 @@ MessageEvidence MessageWindow::evidence(std::int64_t id) const {
   return m;
 }
 
-void MessageWindow::expire(std::int64_t now_ms) {
+std::vector<std::int64_t> MessageWindow::expire(std::int64_t now_ms) {
+  std::vector<std::int64_t> forgotten;
   for (auto it = groups_.begin(); it != groups_.end();) {
     const auto newest =
         std::max_element(it->second.begin(), it->second.end(), [](const auto& a, const auto& b) {
           return a.time_ms < b.time_ms;
         })->time_ms;
     if (now_ms - newest > reach_ms()) {
-      for (const auto& e : it->second) where_.erase(e.id);
+      for (const auto& e : it->second) {
+        where_.erase(e.id);
+        forgotten.push_back(e.id);
+      }
       it = groups_.erase(it);
     } else {
       ++it;
     }
   }
+  return forgotten;
 }
 
 }  // namespace linktrack::classify

@@ -31,8 +31,9 @@ class MessageWindow {
   // have changed, in id order. Events without a message are not kept: returns only its id.
   std::vector<std::int64_t> add(const WindowEvent& e);
   MessageEvidence evidence(std::int64_t id) const;
-  // Forgets groups whose newest event is older than both windows allow to matter.
-  void expire(std::int64_t now_ms);
+  // Forgets groups whose newest event is older than both windows allow to matter; returns the
+  // ids it forgot.
+  std::vector<std::int64_t> expire(std::int64_t now_ms);
   std::size_t groups() const { return groups_.size(); }
 
  private:

@@ -64,8 +64,12 @@ class Statement {
   sqlite3_stmt* handle() const { return stmt_; }
   void reset();  // for the next step(); bindings stay until rebound
   std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-  std::string text(int column) const;
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::optional<std::string> optional_text(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return text(column);
+  }
+  std::string text(int column) const;
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
 
  private:

@@ -15,6 +15,10 @@ const char* group_column(GroupBy by) {
       return "date(time_ms / 1000, 'unixepoch')";
     case GroupBy::campaign:
       return "IFNULL(campaign, '(none)')";
+    case GroupBy::verdict:
+      return "IFNULL(verdict, 'human')";
+    case GroupBy::reason:
+      return "reasons";  // split into one row a reason below
     case GroupBy::none:
       return "'total'";
   }
@@ -29,6 +33,10 @@ const char* group_name(GroupBy by) {
       return "day";
     case GroupBy::campaign:
       return "campaign";
+    case GroupBy::verdict:
+      return "verdict";
+    case GroupBy::reason:
+      return "reason";
     case GroupBy::none:
       return "";
   }
@@ -47,14 +55,33 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
   if (q.host) where += " AND host = ?";
   if (q.since_ms) where += " AND time_ms >= ?";
   // A recipient id identifies a person; without one, IP and user agent stand in for it.
-  const std::string sql = fmt::format(
-      "SELECT grp, SUM(kind IN ('click','app')), "
-      "COUNT(DISTINCT CASE WHEN kind IN ('click','app') THEN who END), "
-      "SUM(kind = 'open'), COUNT(DISTINCT CASE WHEN kind = 'open' THEN who END) "
-      "FROM (SELECT {} AS grp, kind, COALESCE('r:' || recipient, "
+  // Counts are people's (verdict human; NULL: logged before verdicts, not yet rescored), with
+  // the machines' beside them; grouped by verdict or reason, each group counts all its events.
+  const bool by_machine = q.by == GroupBy::verdict || q.by == GroupBy::reason;
+  const std::string person = by_machine ? "1" : "IFNULL(verdict, 'human') = 'human'";
+  std::string source = fmt::format(
+      "SELECT {} AS grp, kind, verdict, COALESCE('r:' || recipient, "
       "'a:' || IFNULL(client_ip, '') || '|' || IFNULL(user_agent, '')) AS who "
-      "FROM events WHERE {}) GROUP BY grp ORDER BY grp",
+      "FROM events WHERE {}",
       group_column(q.by), where);
+  if (q.by == GroupBy::reason)  // "ua:x net:y" → a row for each reason; none → "(none)"
+    source = "WITH RECURSIVE base AS (" + source +
+             "), split(grp, kind, verdict, who, rest) AS ("
+             "SELECT '', kind, verdict, who, IFNULL(grp, '') || ' ' FROM base UNION ALL "
+             "SELECT substr(rest, 1, instr(rest, ' ') - 1), kind, verdict, who, "
+             "substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> '') "
+             "SELECT grp, kind, verdict, who FROM split WHERE grp <> '' UNION ALL "
+             "SELECT '(none)', kind, verdict, who FROM base WHERE IFNULL(grp, '') = ''";
+  const std::string sql = fmt::format(
+      "SELECT grp, SUM(kind IN ('click','app') AND {0}), "
+      "COUNT(DISTINCT CASE WHEN kind IN ('click','app') AND {0} THEN who END), "
+      "SUM(kind = 'open' AND {0}), COUNT(DISTINCT CASE WHEN kind = 'open' AND {0} THEN who END), "
+      "SUM(kind IN ('click','app') AND verdict = 'suspect' AND NOT {1}), "
+      "SUM(kind IN ('click','app') AND verdict = 'bot' AND NOT {1}), "
+      "SUM(kind = 'open' AND verdict = 'suspect' AND NOT {1}), "
+      "SUM(kind = 'open' AND verdict = 'bot' AND NOT {1}) "
+      "FROM ({2}) GROUP BY grp ORDER BY grp",
+      person, by_machine ? 1 : 0, source);
   Statement s(db, sql);
   int i = 1;
   if (q.campaign) s.bind(i++, *q.campaign);
@@ -68,11 +95,18 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
     r.unique_clicks = s.int64(2);
     r.opens = s.int64(3);
     r.unique_opens = s.int64(4);
+    r.suspect_clicks = s.int64(5);
+    r.bot_clicks = s.int64(6);
+    r.suspect_opens = s.int64(7);
+    r.bot_opens = s.int64(8);
     if (r.unique_opens > 0)
       r.click_to_open = static_cast<double>(r.unique_clicks) / static_cast<double>(r.unique_opens);
     rows.push_back(std::move(r));
   }
-  if (rows.empty() && q.by == GroupBy::none) rows.push_back({"total", 0, 0, 0, 0, std::nullopt});
+  if (rows.empty() && q.by == GroupBy::none) {
+    rows.emplace_back();
+    rows.back().group = "total";
+  }
   return rows;
 }
 
@@ -88,6 +122,10 @@ std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFor
       o["unique_clicks"] = r.unique_clicks;
       o["opens"] = r.opens;
       o["unique_opens"] = r.unique_opens;
+      o["suspect_clicks"] = r.suspect_clicks;
+      o["bot_clicks"] = r.bot_clicks;
+      o["suspect_opens"] = r.suspect_opens;
+      o["bot_opens"] = r.bot_opens;
       o["click_to_open_rate"] =
           r.click_to_open ? nlohmann::json(*r.click_to_open) : nlohmann::json();
       j.push_back(o);
@@ -102,20 +140,32 @@ std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFor
       return q + "\"";
     };
     out = (key.empty() ? "" : key + ",") +
-          "clicks,unique_clicks,opens,unique_opens,click_to_open_rate\n";
+          "clicks,unique_clicks,opens,unique_opens,click_to_open_rate,suspect_clicks,bot_clicks,"
+          "suspect_opens,bot_opens\n";
     for (const auto& r : rows)
       out += (key.empty() ? "" : quote(r.group) + ",") +
-             fmt::format("{},{},{},{},{}\n", r.clicks, r.unique_clicks, r.opens, r.unique_opens,
-                         r.click_to_open ? fmt::format("{:.4f}", *r.click_to_open) : "");
+             fmt::format("{},{},{},{},{},{},{},{},{}\n", r.clicks, r.unique_clicks, r.opens,
+                         r.unique_opens,
+                         r.click_to_open ? fmt::format("{:.4f}", *r.click_to_open) : "",
+                         r.suspect_clicks, r.bot_clicks, r.suspect_opens, r.bot_opens);
     return out;
   }
   std::size_t width = std::max<std::size_t>(key.size(), 5);
   for (const auto& r : rows) width = std::max(width, r.group.size());
-  out = fmt::format("{:<{}}  {:>8}  {:>13}  {:>8}  {:>12}  {:>13}\n", key.empty() ? "" : key, width,
-                    "clicks", "unique clicks", "opens", "unique opens", "click-to-open");
+  // Grouped by verdict or reason every row is its own kind: no machine columns beside.
+  const bool machines = by != GroupBy::verdict && by != GroupBy::reason;
+  const auto line = [&](const std::string& group, auto clicks, auto unique_clicks, auto opens,
+                        auto unique_opens, auto cto, auto suspect, auto bot, auto machine_opens) {
+    auto l = fmt::format("{:<{}}  {:>8}  {:>13}  {:>8}  {:>12}  {:>13}", group, width, clicks,
+                         unique_clicks, opens, unique_opens, cto);
+    if (machines) l += fmt::format("  {:>13}  {:>10}  {:>13}", suspect, bot, machine_opens);
+    return l + "\n";
+  };
+  out = line(key.empty() ? "" : key, "clicks", "unique clicks", "opens", "unique opens",
+             "click-to-open", "suspect clicks", "bot clicks", "machine opens");
   for (const auto& r : rows)
-    out += fmt::format("{:<{}}  {:>8}  {:>13}  {:>8}  {:>12}  {:>13}\n", r.group, width, r.clicks,
-                       r.unique_clicks, r.opens, r.unique_opens, rate(r.click_to_open));
+    out += line(r.group, r.clicks, r.unique_clicks, r.opens, r.unique_opens, rate(r.click_to_open),
+                r.suspect_clicks, r.bot_clicks, r.suspect_opens + r.bot_opens);
   return out;
 }
 

@@ -9,7 +9,7 @@
 
 namespace linktrack::clicklog {
 
-enum class GroupBy { none, link, day, campaign };
+enum class GroupBy { none, link, day, campaign, verdict, reason };
 
 struct StatsQuery {
   std::optional<std::string> campaign;
@@ -19,11 +19,14 @@ struct StatsQuery {
 };
 
 struct StatsRow {
-  std::string group;        // the link, day (YYYY-MM-DD, UTC) or campaign; "total" without grouping
-  std::int64_t clicks = 0;  // redirects and app resolutions
+  std::string group;  // the link, day (YYYY-MM-DD, UTC) or campaign; "total" without grouping
+  // People's only (verdict human, or not yet judged), unless grouped by verdict or reason.
+  std::int64_t clicks = 0;         // redirects and app resolutions
   std::int64_t unique_clicks = 0;  // distinct recipients; distinct IP + user agent without one
   std::int64_t opens = 0;
   std::int64_t unique_opens = 0;
+  // Beside them, the machines' (when grouped by verdict or reason, these stay 0).
+  std::int64_t suspect_clicks = 0, bot_clicks = 0, suspect_opens = 0, bot_opens = 0;
   std::optional<double> click_to_open;  // unique clicks / unique opens
 };
 

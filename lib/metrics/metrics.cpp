@@ -13,8 +13,12 @@ void Metrics::count_status(http::Route route, unsigned status) {
 
 void Metrics::count(const http::Response& r) {
   count_status(r.route, r.status);
-  if (r.event)
-    events[static_cast<std::size_t>(r.event->kind)].fetch_add(1, std::memory_order_relaxed);
+  if (r.event) {
+    const auto kind = static_cast<std::size_t>(r.event->kind);
+    events[kind].fetch_add(1, std::memory_order_relaxed);
+    verdicts[kind][static_cast<std::size_t>(r.event->verdict)].fetch_add(1,
+                                                                         std::memory_order_relaxed);
+  }
   if (r.rejection != http::Rejection::none)
     rejected_tokens[static_cast<std::size_t>(r.rejection)].fetch_add(1, std::memory_order_relaxed);
 }
@@ -51,6 +55,20 @@ std::string render(const Metrics& m, const clicklog::WriterStats& w) {
           events(clicklog::EventKind::open));
   counter("linktrack_app_resolutions_total", "App-link resolutions handed to the click log.",
           events(clicklog::EventKind::app));
+  o << "# HELP linktrack_events_total Events logged, by kind and the verdict given when logged.\n"
+       "# TYPE linktrack_events_total counter\n";
+  for (std::size_t k = 0; k < clicklog::kEventKindCount; ++k)
+    for (std::size_t v = 0; v < classify::kVerdictCount; ++v)
+      o << "linktrack_events_total{kind=\"" << clicklog::kEventKindNames[k] << "\",verdict=\""
+        << classify::kVerdictNames[v] << "\"} " << load(m.verdicts[k][v]) << "\n";
+  counter("linktrack_rescored_events_total",
+          "Events of a message read again by the re-scorer as later clicks arrived.",
+          load(m.rescored_events));
+  counter("linktrack_verdict_changes_total",
+          "Verdicts or reasons the re-scorer rewrote (a burst completed, a honeypot hit).",
+          load(m.verdict_changes));
+  counter("linktrack_rescore_errors_total", "Re-scorer passes that failed and were retried.",
+          load(m.rescore_errors));
   counter("linktrack_tls_handshakes_total", "TLS handshakes completed.", load(m.tls_handshakes));
   counter("linktrack_tls_handshake_failures_total", "TLS handshakes that failed.",
           load(m.tls_handshake_failures));

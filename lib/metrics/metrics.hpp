@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "classify/verdict.hpp"
 #include "clicklog/sqlite_writer.hpp"
 #include "http/response.hpp"
 
@@ -19,6 +20,12 @@ struct Metrics {
       requests{};
   std::array<std::atomic<std::uint64_t>, http::kRejectionCount> rejected_tokens{};
   std::array<std::atomic<std::uint64_t>, clicklog::kEventKindCount> events{};
+  std::array<std::array<std::atomic<std::uint64_t>, classify::kVerdictCount>,
+             clicklog::kEventKindCount>
+      verdicts{};                                 // by kind, as judged when logged
+  std::atomic<std::uint64_t> rescored_events{0};  // read again by the re-scorer
+  std::atomic<std::uint64_t> verdict_changes{0};  // verdicts or reasons it rewrote
+  std::atomic<std::uint64_t> rescore_errors{0};   // re-scorer passes that failed (retried)
   std::atomic<std::uint64_t> tls_handshakes{0};
   std::atomic<std::uint64_t> tls_handshake_failures{0};
   std::atomic<std::uint64_t> connections_accepted{0};

@@ -93,9 +93,10 @@ TEST_CASE("stats in table, json and csv") {
   auto rows = clicklog::query_stats(db, q);
   auto csv = clicklog::format_stats(rows, q.by, clicklog::StatsFormat::csv);
   CHECK(csv ==
-        "campaign,clicks,unique_clicks,opens,unique_opens,click_to_open_rate\n"
-        "c1,7,4,4,3,1.3333\n"
-        "c2,1,1,1,1,1.0000\n");
+        "campaign,clicks,unique_clicks,opens,unique_opens,click_to_open_rate,suspect_clicks,"
+        "bot_clicks,suspect_opens,bot_opens\n"
+        "c1,7,4,4,3,1.3333,0,0,0,0\n"
+        "c2,1,1,1,1,1.0000,0,0,0,0\n");
   auto json = clicklog::format_stats(rows, q.by, clicklog::StatsFormat::json);
   CHECK(json.find("\"campaign\": \"c2\"") != std::string::npos);
   CHECK(json.find("\"unique_clicks\": 4") != std::string::npos);

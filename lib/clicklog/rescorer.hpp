@@ -1,0 +1,62 @@
+// Verdicts brought up to date: reads the log in id order from a point in time, judges each event
+// again with the current rules and what the other clicks of its message show (a burst that
+// completed, a honeypot hit after it), and writes the verdicts that changed. The server runs one
+// to follow new events (server/rescorer_service.hpp); `linktrack rescore` runs one over the past.
+// Safe beside the writer: short transactions, and the writer's rows are only ever read.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "classify/classifier.hpp"
+#include "classify/message_window.hpp"
+#include "clicklog/database.hpp"
+
+namespace linktrack::clicklog {
+
+struct RescoreStats {
+  std::int64_t examined = 0;  // events read
+  std::int64_t changed = 0;   // verdicts or reasons rewritten
+};
+
+class Rescorer {
+ public:
+  enum class Scope {
+    all_events,     // every event is judged again (after the rules changed)
+    message_events  // only events of a message: the others' verdicts cannot change
+  };
+  Rescorer(Database& db, std::shared_ptr<const classify::Classifier> classifier,
+           std::int64_t since_ms, Scope scope);
+
+  // Reads up to `limit` events after the last one read and writes what changed, in one
+  // transaction. Returns the number of events read: fewer than `limit` means caught up.
+  std::size_t step(std::size_t limit = 4096);
+  // The rules of a reloaded config; what is read from now on is judged by them.
+  void set_classifier(std::shared_ptr<const classify::Classifier> c);
+  const RescoreStats& stats() const { return stats_; }
+  std::int64_t cursor() const { return cursor_; }
+
+ private:
+  struct Row {
+    std::int64_t time_ms = 0;
+    bool open = false, click = false;
+    std::optional<std::string> client_ip, user_agent, referer;
+    std::int64_t sent_at = 0;
+    std::uint32_t evidence = 0;
+    std::string verdict, reasons;  // as stored
+  };
+  void judge(std::int64_t id, Row& row, std::map<std::int64_t, const Row*>& updates) const;
+
+  Database& db_;
+  std::shared_ptr<const classify::Classifier> classifier_;
+  Scope scope_;
+  std::int64_t cursor_ = 0;  // the last id read
+  classify::MessageWindow window_;
+  std::map<std::int64_t, Row> rows_;  // the events the window holds
+  RescoreStats stats_;
+};
+
+}  // namespace linktrack::clicklog
