@@ -83,8 +83,8 @@ TEST_CASE("a browser's click a minute after sending is a person's, with no reaso
 TEST_CASE("user agents of previews, libraries, headless browsers and crawlers are bots alone") {
   for (const char* ua :
        {"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
-        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
-        "curl/8.5.0", "python-requests/2.31.0", "Go-http-client/1.1",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", "curl/8.5.0",
+        "python-requests/2.31.0", "Go-http-client/1.1",
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "HeadlessChrome/120.0.0.0 Safari/537.36",
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
@@ -213,7 +213,8 @@ TEST_CASE("opens: Apple's proxy and image proxies are machines; Outlook's reader
   auto a = judge(o);
   CHECK(a.reasons == "ua:apple-mpp net:apple");
   CHECK(a.verdict == Verdict::bot);
-  o.user_agent = "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)";
+  o.user_agent =
+      "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)";
   o.ip = net::IpAddress::parse("66.102.8.1");
   CHECK(judge(o).verdict == Verdict::bot);
   o.user_agent =
@@ -281,8 +282,9 @@ TEST_CASE("the substring set agrees with a search per pattern on the built-in us
       ids.push_back(static_cast<std::uint16_t>(patterns.size() - 1));
     }
   classify::SubstringSet set(patterns, ids);
-  for (std::string text : {std::string(kChrome), std::string("Mozilla/5.0 (compatible; bingbot/2.0)"),
-                           std::string("XcUrL/1 sLaCkBoT spider"), std::string("")}) {
+  for (std::string text :
+       {std::string(kChrome), std::string("Mozilla/5.0 (compatible; bingbot/2.0)"),
+        std::string("XcUrL/1 sLaCkBoT spider"), std::string("")}) {
     std::string lower = text;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     std::set<int> expected, found;
@@ -315,9 +317,8 @@ TEST_CASE("network table: nested and overlapping lists, both families, the edges
 TEST_CASE("message window: bursts by distinct link per network, honeypot neighbours") {
   config::BotSignals s;
   classify::MessageWindow w(s);
-  auto ev = [](std::int64_t id, std::int64_t ms, const char* net, const char* link, bool hp = false) {
-    return classify::WindowEvent{id, ms, "m1", net, link, hp};
-  };
+  auto ev = [](std::int64_t id, std::int64_t ms, const char* net, const char* link,
+               bool hp = false) { return classify::WindowEvent{id, ms, "m1", net, link, hp}; };
   w.add(ev(1, 1000, "203.0.113.0", "a"));
   w.add(ev(2, 1500, "203.0.113.0", "a"));  // the same link again
   CHECK(w.evidence(1).burst_links == 1);
@@ -383,7 +384,8 @@ TEST_CASE("a rules file with mistakes: each error names that file, its line and 
   config::BotRules rules;
   config::SourceMap map;
   config::Diagnostics diag("rules.yaml", &map);
-  CHECK(config::load_bot_rules_text("user_agents:\n  - name: x\n    contanis: [a]\n", rules, map, diag));
+  CHECK(config::load_bot_rules_text("user_agents:\n  - name: x\n    contanis: [a]\n", rules, map,
+                                    diag));
   REQUIRE(diag.format().size() == 1);
   CHECK(diag.format()[0].find("rules.yaml:3:") == 0);
   CHECK(diag.format()[0].find("did you mean 'contains'") != std::string::npos);
