@@ -72,7 +72,8 @@ int explain(const ExplainArgs& a) {
     o.time_ms = row.int64(1);
     o.sent_at = row.int64(8);
     const auto m = window.evidence(a.id);
-    const auto verdict = classifier.assess(o, m);
+    std::vector<classify::Signal> found;
+    const auto verdict = classifier.assess(o, m, &found);
 
     std::cout << fmt::format("event {}: {} at {}\n", a.id, kind, clicklog::rfc3339_ms(o.time_ms));
     std::cout << fmt::format("  stored verdict: {} ({})\n",
@@ -82,9 +83,8 @@ int explain(const ExplainArgs& a) {
         "  with the rules of {} now: {}, score {} (suspect from {}, bot from {})\n",
         config->bot_rules.source, to_string(verdict.verdict), verdict.score,
         config->bot_rules.thresholds.suspect, config->bot_rules.thresholds.bot);
-    for (const auto& s : verdict.signals)
-      std::cout << fmt::format("    +{:<3} {}\n", s.points, s.reason);
-    if (verdict.signals.empty()) std::cout << "    no signal of a machine\n";
+    for (const auto& s : found) std::cout << fmt::format("    +{:<3} {}\n", s.points, s.reason);
+    if (found.empty()) std::cout << "    no signal of a machine\n";
     std::cout << fmt::format("  request: user agent {}, {}; evidence bits {:#x}\n",
                              ua.empty() ? "(none)" : "\"" + ua + "\"",
                              row.is_null(5) ? "address not kept" : "from " + row.text(5),

@@ -93,20 +93,31 @@ Classifier::Classifier(const config::BotRules& rules) : rules_(rules) {
   networks_ = NetworkTable(lists);
 }
 
-void Classifier::add(Assessment& a, std::string reason, std::int64_t points) const {
-  if (points <= 0) return;
-  a.score += points;
-  a.signals.push_back({std::move(reason), points});
-}
+// Adds a signal's points and its reason, written straight into the reasons text.
+struct Classifier::Tally {
+  Assessment& a;
+  std::vector<Signal>* detail;
+  void add(std::int64_t points, std::string_view prefix, std::string_view name = {},
+           std::string_view suffix = {}) {
+    if (points <= 0) return;
+    a.score += points;
+    const auto start = a.reasons.size() + (a.reasons.empty() ? 0 : 1);
+    if (!a.reasons.empty()) a.reasons += ' ';
+    a.reasons.append(prefix).append(name).append(suffix);
+    if (detail) detail->push_back({a.reasons.substr(start), points});
+  }
+};
 
-Assessment Classifier::assess(const Observation& o, const MessageEvidence& m) const {
+Assessment Classifier::assess(const Observation& o, const MessageEvidence& m,
+                              std::vector<Signal>* detail) const {
   const auto& s = rules_.signals;
   Assessment a;
-  if (o.evidence & evidence::honeypot) add(a, "honeypot", s.honeypot);
-  if (m.honeypot_near) add(a, "honeypot:near", s.honeypot_near);
+  Tally t{a, detail};
+  if (o.evidence & evidence::honeypot) t.add(s.honeypot, "honeypot");
+  if (m.honeypot_near) t.add(s.honeypot_near, "honeypot:near");
 
   if (o.user_agent.empty()) {
-    add(a, "ua:empty", s.empty_user_agent);
+    t.add(s.empty_user_agent, "ua:empty");
   } else {
     // Each rule once, in the file's order, however many of its strings occur.
     std::uint64_t seen_low = 0;
@@ -135,20 +146,19 @@ Assessment Classifier::assess(const Observation& o, const MessageEvidence& m) co
     std::sort(matched.begin(), matched.end());
     for (auto i : matched)
       if (applies(rules_.user_agents[i].only, o.open))
-        add(a, "ua:" + rules_.user_agents[i].name, rules_.user_agents[i].points);
+        t.add(rules_.user_agents[i].points, "ua:", rules_.user_agents[i].name);
   }
 
   if (o.ip) {
     const auto lists = networks_.lists_containing(*o.ip);
     for (std::size_t i = 0; i < rules_.networks.size() && i < 64; ++i)
       if ((lists >> i) & 1 && applies(rules_.networks[i].only, o.open))
-        add(a, "net:" + rules_.networks[i].name, rules_.networks[i].points);
+        t.add(rules_.networks[i].points, "net:", rules_.networks[i].name);
   } else {
     for (auto reason : split_reasons(o.earlier_reasons)) {
       if (!reason.starts_with("net:")) continue;
       for (const auto& n : rules_.networks)
-        if (reason.substr(4) == n.name && applies(n.only, o.open))
-          add(a, "net:" + n.name, n.points);
+        if (reason.substr(4) == n.name && applies(n.only, o.open)) t.add(n.points, "net:", n.name);
     }
   }
 
@@ -157,36 +167,35 @@ Assessment Classifier::assess(const Observation& o, const MessageEvidence& m) co
     for (const auto& r : rules_.referers)
       if (std::any_of(r.hosts.begin(), r.hosts.end(),
                       [&](const std::string& p) { return host_matches(host, p); }))
-        add(a, "ref:" + r.name, r.points);
+        t.add(r.points, "ref:", r.name);
   }
 
-  if (o.evidence & evidence::prefetch) add(a, "prefetch", s.prefetch);
+  if (o.evidence & evidence::prefetch) t.add(s.prefetch, "prefetch");
   if (o.navigation) {
-    if (!(o.evidence & evidence::accept)) add(a, "headers:no-accept", s.no_accept);
+    if (!(o.evidence & evidence::accept)) t.add(s.no_accept, "headers:no-accept");
     if (!(o.evidence & evidence::accept_language))
-      add(a, "headers:no-accept-language", s.no_accept_language);
+      t.add(s.no_accept_language, "headers:no-accept-language");
     if (o.evidence & evidence::sec_fetch) {
-      if (!(o.evidence & evidence::navigate)) add(a, "headers:not-navigation", s.not_navigation);
+      if (!(o.evidence & evidence::navigate)) t.add(s.not_navigation, "headers:not-navigation");
     } else if ((o.evidence & evidence::secure) && claims_fetch_metadata(o.user_agent)) {
-      add(a, "headers:no-sec-fetch", s.no_sec_fetch);
+      t.add(s.no_sec_fetch, "headers:no-sec-fetch");
     }
   }
 
   if (o.sent_at > 0 && !o.open) {
     const std::int64_t age = o.time_ms / 1000 - o.sent_at;
     if (age >= 0 && age < 5)
-      add(a, "fast:" + std::to_string(age) + "s", s.fast_under_5s);
+      t.add(s.fast_under_5s, "fast:", std::to_string(age), "s");
     else if (age >= 0 && age < 15)
-      add(a, "fast:" + std::to_string(age) + "s", s.fast_under_15s);
+      t.add(s.fast_under_15s, "fast:", std::to_string(age), "s");
   }
 
   if (m.burst_links >= 3) {
     const auto points = m.burst_links >= 5 ? s.burst_5 : m.burst_links == 4 ? s.burst_4 : s.burst_3;
-    add(a, "burst:" + std::to_string(m.burst_links) + "/" + std::to_string(s.burst_window_s) + "s",
-        points);
+    t.add(points, "burst:", std::to_string(m.burst_links) + "/" + std::to_string(s.burst_window_s),
+          "s");
   }
 
-  for (const auto& sig : a.signals) a.reasons += (a.reasons.empty() ? "" : " ") + sig.reason;
   a.verdict = a.score >= rules_.thresholds.bot       ? Verdict::bot
               : a.score >= rules_.thresholds.suspect ? Verdict::suspect
                                                      : Verdict::human;

@@ -45,19 +45,21 @@ struct Signal {
 struct Assessment {
   Verdict verdict = Verdict::human;
   std::int64_t score = 0;
-  std::string reasons;  // space-separated, in the order of `signals`
-  std::vector<Signal> signals;
+  std::string reasons;  // space-separated, in the order the signals were found
 };
 
 class Classifier {
  public:
   explicit Classifier(const config::BotRules& rules);
 
-  Assessment assess(const Observation& o, const MessageEvidence& m = {}) const;
+  // `detail`, when given, receives each signal with its points (for `explain`); the click
+  // path passes none and pays for no list.
+  Assessment assess(const Observation& o, const MessageEvidence& m = {},
+                    std::vector<Signal>* detail = nullptr) const;
   const config::BotRules& rules() const { return rules_; }
 
  private:
-  void add(Assessment& a, std::string reason, std::int64_t points) const;
+  struct Tally;
 
   config::BotRules rules_;
   SubstringSet user_agent_strings_;
