@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import http.client
+import signal
 import socket
 import ssl
 import time
@@ -223,6 +224,8 @@ def test_labelled_replay_people_count_machines_are_flagged():
             # `rescore` while the server runs agrees, and changes nothing it already got right.
             out = run("rescore", "-c", setup.config, check=True).stdout
             assert f"rescored {r.sent} event(s)" in out, out
+            again = run("rescore", "-c", setup.config, check=True).stdout
+            assert ": 0 verdict(s)" in again, again  # idempotent
         m, fm, h, fh, wrong = score(exported(setup), r.labels)
         print(f"     replay: {fm}/{m} machine clicks flagged, {fh}/{h} human clicks flagged")
         assert fm / m >= 0.95, wrong
@@ -286,7 +289,33 @@ def test_export_csv_and_ndjson_and_explain():
         assert run("explain", "-c", setup.config, "999").returncode == 1
 
 
+def test_a_reload_applies_edited_rules_to_new_clicks():
+    with TempDir() as tmp:
+        setup = Setup(tmp, trusted="127.0.0.1/32")
+        r = Replay(setup)
+        checker = "AcmeHealthcheck/2.1 (compatible)"
+        with setup.server() as server:
+            urls = r.mint("r-1", ["hero"], 600)
+            r.click("human", "r-1", "hero", urls["hero"], "198.51.100.1", checker, BROWSER)
+            with open(setup.config, "a") as f:
+                f.write("bots:\n  user_agents:\n    - {name: acme-check, contains: [acmehealthcheck]}\n")
+            server.send(signal.SIGHUP)
+            deadline = time.time() + 10
+            while "reloaded" not in server.output() and time.time() < deadline:
+                time.sleep(0.1)
+            urls = r.mint("r-2", ["hero"], 600)
+            r.click("machine", "r-2", "hero", urls["hero"], "198.51.100.2", checker, BROWSER)
+        events = {e["message"]: e for e in exported(setup)}
+        assert events["r-1"]["verdict"] == "human", events
+        assert events["r-2"]["verdict"] == "bot" and events["r-2"]["reasons"] == ["ua:acme-check"], events
+        # The rules changed after r-1 was logged: rescore brings it in line.
+        out = run("rescore", "-c", setup.config, check=True).stdout
+        assert ": 1 verdict(s)" in out, out
+        assert {e["message"]: e["verdict"] for e in exported(setup)}["r-1"] == "bot"
+
+
 if __name__ == "__main__":
     main([test_labelled_replay_people_count_machines_are_flagged,
+          test_a_reload_applies_edited_rules_to_new_clicks,
           test_stats_count_people_and_show_machines_beside,
           test_export_csv_and_ndjson_and_explain])
