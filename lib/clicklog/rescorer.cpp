@@ -29,23 +29,21 @@ void Rescorer::set_classifier(std::shared_ptr<const classify::Classifier> c) {
   classifier_ = std::move(c);
 }
 
-void Rescorer::judge(std::int64_t id, Row& row, std::map<std::int64_t, const Row*>& updates) const {
+void Rescorer::judge(std::int64_t id, Row& row, std::map<std::int64_t, Row*>& touched) const {
   classify::Observation o;
   o.open = row.open;
   o.navigation = row.click;
   o.user_agent = row.user_agent ? std::string_view(*row.user_agent) : std::string_view();
   o.referer = row.referer ? std::string_view(*row.referer) : std::string_view();
   if (row.client_ip) o.ip = net::IpAddress::parse(*row.client_ip);
-  o.earlier_reasons = row.reasons;
+  o.earlier_reasons = row.stored_reasons;
   o.evidence = row.evidence;
   o.time_ms = row.time_ms;
   o.sent_at = row.sent_at;
   auto a = classifier_->assess(o, window_.evidence(id));
-  const std::string verdict = to_string(a.verdict);
-  if (verdict == row.verdict && a.reasons == row.reasons) return;
-  row.verdict = verdict;
+  row.verdict = to_string(a.verdict);
   row.reasons = std::move(a.reasons);
-  updates[id] = &row;
+  touched[id] = &row;
 }
 
 std::size_t Rescorer::step(std::size_t limit) {
@@ -56,7 +54,7 @@ std::size_t Rescorer::step(std::size_t limit) {
                  "ORDER BY id LIMIT ?");
   read.bind(1, cursor_);
   read.bind(2, static_cast<std::int64_t>(limit));
-  std::map<std::int64_t, const Row*> updates;
+  std::map<std::int64_t, Row*> touched;
   std::map<std::int64_t, Row> loose;  // events of no message: judged once, not kept
   std::size_t n = 0;
   std::int64_t newest_ms = 0;
@@ -77,12 +75,12 @@ std::size_t Rescorer::step(std::size_t limit) {
     row.referer = read.optional_text(7);
     row.sent_at = read.int64(8);
     row.evidence = static_cast<std::uint32_t>(read.int64(9));
-    row.verdict = read.text(10);
-    row.reasons = read.text(11);
+    row.stored_verdict = read.text(10);
+    row.stored_reasons = read.text(11);
     ++stats_.examined;
     if (!message) {
       auto& kept = loose[id] = std::move(row);
-      judge(id, kept, updates);
+      judge(id, kept, touched);
       continue;
     }
     classify::WindowEvent w;
@@ -96,12 +94,16 @@ std::size_t Rescorer::step(std::size_t limit) {
     w.honeypot = (row.evidence & classify::evidence::honeypot) != 0;
     rows_[id] = std::move(row);
     for (auto changed : window_.add(w))
-      if (auto it = rows_.find(changed); it != rows_.end()) judge(changed, it->second, updates);
+      if (auto it = rows_.find(changed); it != rows_.end()) judge(changed, it->second, touched);
   }
-  if (!updates.empty()) {
+  std::erase_if(touched, [](const auto& entry) {
+    const Row& row = *entry.second;
+    return row.verdict == row.stored_verdict && row.reasons == row.stored_reasons;
+  });
+  if (!touched.empty()) {
     Transaction tx(db_);
     Statement write(db_, "UPDATE events SET verdict = ?, reasons = ? WHERE id = ?");
-    for (const auto& [id, row] : updates) {
+    for (const auto& [id, row] : touched) {
       write.bind_static(1, row->verdict);
       write.bind_static(2, row->reasons);
       write.bind(3, id);
@@ -109,7 +111,11 @@ std::size_t Rescorer::step(std::size_t limit) {
       write.reset();
     }
     tx.commit();
-    stats_.changed += static_cast<std::int64_t>(updates.size());
+    for (auto& [id, row] : touched) {
+      row->stored_verdict = row->verdict;
+      row->stored_reasons = row->reasons;
+    }
+    stats_.changed += static_cast<std::int64_t>(touched.size());
   }
   if (newest_ms > 0)
     for (auto id : window_.expire(newest_ms)) rows_.erase(id);

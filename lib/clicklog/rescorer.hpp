@@ -46,9 +46,13 @@ class Rescorer {
     std::optional<std::string> client_ip, user_agent, referer;
     std::int64_t sent_at = 0;
     std::uint32_t evidence = 0;
-    std::string verdict, reasons;  // as stored
+    std::string verdict, reasons;                // as judged now
+    std::string stored_verdict, stored_reasons;  // as the log holds them
   };
-  void judge(std::int64_t id, Row& row, std::map<std::int64_t, const Row*>& updates) const;
+  // Judges `row` again; `touched` collects the rows to compare with the log at the step's end,
+  // so an event judged several times in a step (a burst growing) is written once, and only if
+  // its final verdict differs from the log's.
+  void judge(std::int64_t id, Row& row, std::map<std::int64_t, Row*>& touched) const;
 
   Database& db_;
   std::shared_ptr<const classify::Classifier> classifier_;

@@ -10,7 +10,10 @@
 #include <thread>
 
 #include "../unit/reference_link.hpp"
+#include "classify/classifier.hpp"
+#include "classify/evidence.hpp"
 #include "clicklog/sqlite_writer.hpp"
+#include "config/bot_rules.hpp"
 #include "rewrite/html_rewriter.hpp"
 #include "token/codec.hpp"
 
@@ -100,6 +103,38 @@ void BM_RewriteParseOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_RewriteParseOnly)->Unit(benchmark::kMillisecond);
 
+// The verdict on one click with the built-in rules, as the handler asks for it: a browser's
+// navigation (no signal), a gateway's thin request (several), a link preview (user agent).
+void BM_Classify(benchmark::State& state) {
+  config::Config c;
+  config::SourceMap map;
+  config::Diagnostics diag("bench.yaml", &map);
+  std::vector<std::string> errors;
+  config::resolve_bot_rules(c, diag, errors);
+  const classify::Classifier classifier(c.bot_rules);
+  classify::Observation o;
+  o.navigation = true;
+  o.ip = net::IpAddress::parse("198.51.100.23");
+  o.sent_at = 1790000000;
+  o.time_ms = 1790000100000;
+  o.evidence = classify::evidence::accept | classify::evidence::accept_language |
+               classify::evidence::sec_fetch | classify::evidence::navigate |
+               classify::evidence::secure;
+  o.user_agent =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/131.0.0.0 Safari/537.36";
+  if (state.range(0) == 1) {  // Safe Links: EOP network, thin headers, seconds after sending
+    o.ip = net::IpAddress::parse("40.94.10.7");
+    o.evidence = classify::evidence::accept | classify::evidence::secure;
+    o.time_ms = 1790000002000;
+  } else if (state.range(0) == 2) {
+    o.user_agent = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)";
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(classifier.assess(o));
+  state.SetLabel(state.range(0) == 0 ? "browser" : state.range(0) == 1 ? "gateway" : "preview");
+}
+BENCHMARK(BM_Classify)->Arg(0)->Arg(1)->Arg(2);
+
 // Sustained events/s into the SQLite click log: a producer submits as fast as the queue takes
 // them (retrying when full) and the writer commits batches of `batch_max`.
 void BM_ClickLogSustained(benchmark::State& state) {
@@ -129,6 +164,10 @@ void BM_ClickLogSustained(benchmark::State& state) {
       e.client_ip = "203.0.113.7";
       e.user_agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15";
       e.key_id = 1;
+      e.sent_at = 1789999000;
+      e.verdict = i % 5 ? classify::Verdict::human : classify::Verdict::suspect;
+      if (i % 5 == 0) e.reasons = "headers:no-accept-language net:cloud";
+      e.evidence = 47;
       // Full: wait a little and offer it again (counted in dropped_retried), never lose it.
       while (!writer.submit(e)) std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
