@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "clicklog/export.hpp"
 #include "clicklog/stats.hpp"
 #include "test_helpers.hpp"
 
@@ -131,4 +136,27 @@ TEST_CASE("forget finds a recipient's rows in every rowid slice, sparse ids incl
   clicklog::Statement s(db, "SELECT count(*) FROM events");
   s.step();
   CHECK(s.int64(0) == 200000 - 3);
+}
+
+TEST_CASE("export: NDJSON any JSON parser reads back, whatever bytes clients sent") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  const std::string ua = std::string("q\"b\\s\nn\x01 caf\xc3\xa9 ") + "\xff";
+  clicklog::Statement ins(db,
+                          "INSERT INTO events (time_ms, kind, host, key_id, user_agent, reasons, "
+                          "verdict) VALUES (1790000000123, 'click', 'h', 1, ?, 'ua:x fast:2s', "
+                          "'bot')");
+  ins.bind(1, ua);
+  ins.step();
+  std::ostringstream out;
+  CHECK(clicklog::export_events(db, {}, clicklog::ExportFormat::ndjson, out) == 1);
+  const auto j = nlohmann::json::parse(out.str());
+  CHECK(j["time"] == "2026-09-21T14:13:20.123Z");
+  CHECK(j["user_agent"] == "q\"b\\s\nn\x01 caf\xc3\xa9 \xef\xbf\xbd");  // U+FFFD for the bad byte
+  CHECK(j["reasons"] == nlohmann::json::array({"ua:x", "fast:2s"}));
+  CHECK(j["campaign"].is_null());
+  std::ostringstream csv;
+  clicklog::export_events(db, {}, clicklog::ExportFormat::csv, csv);
+  CHECK(csv.str().find("\"q\"\"b\\s\nn\x01 caf\xc3\xa9 \xff\"") != std::string::npos);
 }
