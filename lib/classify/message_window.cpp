@@ -9,29 +9,45 @@ std::int64_t MessageWindow::reach_ms() const {
   return std::max(signals_.burst_window_s, signals_.honeypot_window_s) * 1000;
 }
 
-std::vector<std::int64_t> MessageWindow::add(const WindowEvent& e) {
-  if (e.message.empty()) return {e.id};
+MessageWindow::Added MessageWindow::add(const WindowEvent& e) {
+  Added out;
+  out.changed.push_back(e.id);
+  if (e.message.empty()) return out;
   std::string key = e.message;
   key.push_back('\0');
   key += e.network;
   auto& group = groups_[key];
-  group.push_back(e);
-  where_[e.id] = key;
-  // The events whose evidence this one can change: those within reach of it in time.
-  std::vector<std::int64_t> changed;
-  for (const auto& other : group)
-    if (std::abs(other.time_ms - e.time_ms) <= reach_ms()) changed.push_back(other.id);
-  std::sort(changed.begin(), changed.end());
-  return changed;
+  const Entry entry{e.id, e.time_ms, std::hash<std::string>{}(e.link), e.honeypot};
+  const std::int64_t burst_ms = signals_.burst_window_s * 1000;
+  // Only a honeypot, or a link not yet clicked around it, changes what the others show; a link
+  // clicked again (a replayed token) changes nothing for them.
+  const bool new_link =
+      !e.honeypot && std::none_of(group.events.begin(), group.events.end(), [&](const auto& o) {
+        return !o.honeypot && o.link == entry.link && std::abs(o.time_ms - e.time_ms) <= burst_ms;
+      });
+  for (const auto& o : group.events) {
+    const auto gap = std::abs(o.time_ms - e.time_ms);
+    if ((e.honeypot && gap <= signals_.honeypot_window_s * 1000) || (new_link && gap <= burst_ms))
+      out.changed.push_back(o.id);
+  }
+  group.events.push_back(entry);
+  group.newest_ms = std::max(group.newest_ms, e.time_ms);
+  where_[e.id] = &group;
+  while (group.events.size() > kGroupEvents) {
+    where_.erase(group.events.front().id);
+    out.forgotten.push_back(group.events.front().id);
+    group.events.pop_front();
+  }
+  return out;
 }
 
 MessageEvidence MessageWindow::evidence(std::int64_t id) const {
   MessageEvidence m;
   auto where = where_.find(id);
   if (where == where_.end()) return m;
-  const auto& group = groups_.at(where->second);
+  const auto& group = where->second->events;
   auto self = std::find_if(group.begin(), group.end(), [&](const auto& x) { return x.id == id; });
-  std::set<std::string_view> links;
+  std::set<std::uint64_t> links;
   for (const auto& other : group) {
     const auto gap = std::abs(other.time_ms - self->time_ms);
     if (other.honeypot) {
@@ -44,22 +60,26 @@ MessageEvidence MessageWindow::evidence(std::int64_t id) const {
   return m;
 }
 
+void MessageWindow::forget(Groups::iterator it, std::vector<std::int64_t>& out) {
+  for (const auto& e : it->second.events) {
+    where_.erase(e.id);
+    out.push_back(e.id);
+  }
+  groups_.erase(it);
+}
+
 std::vector<std::int64_t> MessageWindow::expire(std::int64_t now_ms) {
   std::vector<std::int64_t> forgotten;
-  for (auto it = groups_.begin(); it != groups_.end();) {
-    const auto newest =
-        std::max_element(it->second.begin(), it->second.end(), [](const auto& a, const auto& b) {
-          return a.time_ms < b.time_ms;
-        })->time_ms;
-    if (now_ms - newest > reach_ms()) {
-      for (const auto& e : it->second) {
-        where_.erase(e.id);
-        forgotten.push_back(e.id);
-      }
-      it = groups_.erase(it);
-    } else {
-      ++it;
+  std::int64_t cutoff = now_ms - reach_ms();
+  for (;;) {
+    for (auto it = groups_.begin(); it != groups_.end();) {
+      auto next = std::next(it);
+      if (it->second.newest_ms < cutoff) forget(it, forgotten);
+      it = next;
     }
+    if (where_.size() <= max_events_ || cutoff >= now_ms) break;
+    // Over the bound: the quieter half of the reach goes too, until it fits.
+    cutoff += std::max<std::int64_t>((now_ms - cutoff) / 2, 1);
   }
   return forgotten;
 }

@@ -2,11 +2,18 @@
 // for a while so that each can be judged by the others — a burst of distinct links within
 // seconds, or a honeypot click nearby. Events arrive in log order (about time order); adding
 // one reports which events of its group may now deserve another verdict.
+//
+// Bounded whatever arrives: a group keeps its last kGroupEvents events (a token replayed a
+// million times from one address is one group, and its evidence is already complete long
+// before that), and the window as a whole at most `max_events`, dropping the groups that went
+// quiet first.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "classify/classifier.hpp"
@@ -25,24 +32,46 @@ struct WindowEvent {
 
 class MessageWindow {
  public:
-  explicit MessageWindow(const config::BotSignals& signals) : signals_(signals) {}
+  static constexpr std::size_t kGroupEvents = 16;
 
-  // Adds `e` and returns the ids of its group's events (itself included) whose evidence may
-  // have changed, in id order. Events without a message are not kept: returns only its id.
-  std::vector<std::int64_t> add(const WindowEvent& e);
+  explicit MessageWindow(const config::BotSignals& signals, std::size_t max_events = 200000)
+      : signals_(signals), max_events_(max_events) {}
+
+  struct Added {
+    std::vector<std::int64_t> changed;    // ids whose evidence may have changed (itself first)
+    std::vector<std::int64_t> forgotten;  // ids the window no longer holds
+  };
+  // Adds `e`. Events without a message are not kept: `changed` is only its id.
+  Added add(const WindowEvent& e);
+  // Default evidence for an id the window does not hold.
   MessageEvidence evidence(std::int64_t id) const;
-  // Forgets groups whose newest event is older than both windows allow to matter; returns the
-  // ids it forgot.
+  // Forgets groups whose newest event is older than the windows reach, and the quietest groups
+  // beyond `max_events`; returns the ids it forgot.
   std::vector<std::int64_t> expire(std::int64_t now_ms);
   std::size_t groups() const { return groups_.size(); }
+  std::size_t events() const { return where_.size(); }
 
  private:
-  using Group = std::vector<WindowEvent>;
+  // What the window keeps of an event: 32 bytes (the link as a hash; two links that collide
+  // only count as one in a burst).
+  struct Entry {
+    std::int64_t id;
+    std::int64_t time_ms;
+    std::uint64_t link;
+    bool honeypot;
+  };
+  struct Group {
+    std::deque<Entry> events;  // arrival order
+    std::int64_t newest_ms = 0;
+  };
+  using Groups = std::map<std::string, Group>;
   std::int64_t reach_ms() const;
+  void forget(Groups::iterator it, std::vector<std::int64_t>& out);
 
   config::BotSignals signals_;
-  std::map<std::string, Group> groups_;        // message + network → its events
-  std::map<std::int64_t, std::string> where_;  // id → its group's key
+  std::size_t max_events_;
+  Groups groups_;                                   // message + network → its events
+  std::unordered_map<std::int64_t, Group*> where_;  // id → its group (map nodes do not move)
 };
 
 }  // namespace linktrack::classify

@@ -43,23 +43,24 @@ class Rescorer {
   struct Row {
     std::int64_t time_ms = 0;
     bool open = false, click = false;
-    std::optional<std::string> client_ip, user_agent, referer;
+    std::optional<std::string> message, client_ip, user_agent, referer;
+    std::string link;  // its name, else its destination
     std::int64_t sent_at = 0;
     std::uint32_t evidence = 0;
-    std::string verdict, reasons;                // as judged now
-    std::string stored_verdict, stored_reasons;  // as the log holds them
+    std::string verdict, reasons;  // as the log holds them
   };
-  // Judges `row` again; `touched` collects the rows to compare with the log at the step's end,
-  // so an event judged several times in a step (a burst growing) is written once, and only if
-  // its final verdict differs from the log's.
-  void judge(std::int64_t id, Row& row, std::map<std::int64_t, Row*>& touched) const;
+  static Row row_from(const Statement& s);  // columns as kColumns (rescorer.cpp) lists them
+  const Row* row(std::int64_t id, std::map<std::int64_t, Row>& rows);
+  void judge(std::int64_t id, const Row& row,
+             std::map<std::int64_t, std::pair<std::string, std::string>>& results) const;
 
   Database& db_;
   std::shared_ptr<const classify::Classifier> classifier_;
   Scope scope_;
   std::int64_t cursor_ = 0;  // the last id read
+  // What the messages' recent events show; it keeps ids and times, not rows: an event that
+  // needs judging again is read back from the log by id.
   classify::MessageWindow window_;
-  std::map<std::int64_t, Row> rows_;  // the events the window holds
   RescoreStats stats_;
 };
 

@@ -325,8 +325,10 @@ TEST_CASE("message window: bursts by distinct link per network, honeypot neighbo
   w.add(ev(3, 2000, "203.0.113.0", "b"));
   w.add(ev(4, 60000, "198.51.100.0", "c"));  // another network: another person
   CHECK(w.evidence(3).burst_links == 2);
-  const auto changed = w.add(ev(5, 2500, "203.0.113.0", "c"));
-  CHECK(changed == std::vector<std::int64_t>{1, 2, 3, 5});
+  const auto added = w.add(ev(5, 2500, "203.0.113.0", "c"));  // a new link: its neighbours
+  CHECK(added.changed == std::vector<std::int64_t>{5, 1, 2, 3});
+  CHECK(w.add(ev(8, 2600, "203.0.113.0", "c")).changed ==
+        std::vector<std::int64_t>{8});  // the same link again changes nothing for the others
   CHECK(w.evidence(1).burst_links == 3);
   CHECK(w.evidence(4).burst_links == 1);
   CHECK_FALSE(w.evidence(1).honeypot_near);
@@ -335,9 +337,27 @@ TEST_CASE("message window: bursts by distinct link per network, honeypot neighbo
   CHECK_FALSE(w.evidence(4).honeypot_near);
   CHECK_FALSE(w.evidence(6).honeypot_near);  // not its own neighbour
   CHECK(w.evidence(6).burst_links == 0);
-  CHECK(w.add({7, 1000, "", "x", "a", false}) == std::vector<std::int64_t>{7});  // no message
-  CHECK(w.expire(300000 + 601000).size() == 6);
+  CHECK(w.add({7, 1000, "", "x", "a", false}).changed == std::vector<std::int64_t>{7});
+  CHECK(w.expire(300000 + 601000).size() == 7);
   CHECK(w.groups() == 0);
+}
+
+TEST_CASE("message window: bounded, whatever a client replays") {
+  config::BotSignals s;
+  classify::MessageWindow w(s, 1000);
+  std::size_t forgotten = 0;
+  for (std::int64_t i = 0; i < 100000; ++i) {
+    // One token replayed from one address, and a flood of messages from many.
+    auto added = w.add(
+        {i, 1000 + i, i % 2 ? "same" : "m" + std::to_string(i), "198.51.100.0", "hero", false});
+    CHECK(added.changed.size() <= classify::MessageWindow::kGroupEvents + 1);
+    forgotten += added.forgotten.size();
+    if (i % 1000 == 0) forgotten += w.expire(1000 + i).size();
+  }
+  forgotten += w.expire(1000 + 100000).size();
+  CHECK(w.events() <= 1000);
+  CHECK(forgotten + w.events() == 100000);  // every id leaves exactly once
+  CHECK(w.evidence(99999).burst_links == 1);
 }
 
 TEST_CASE("the bots section: disable, replace, add, thresholds; errors name the key") {
