@@ -66,6 +66,11 @@ class RescorerService final : public Service {
   }
 
   void run() {
+    // Background work: at idle CPU priority it never takes a core from the I/O threads or the
+    // writer, and catches up when they leave room (normal priority while it writes, if the
+    // process may come back from idle; otherwise it stays at normal priority throughout).
+    clicklog::WriterPriority priority;
+    priority.attach(true);
     auto last_error_log = std::chrono::steady_clock::time_point{};
     while (pause(1000)) {
       try {
@@ -75,6 +80,7 @@ class RescorerService final : public Service {
         const auto& s = c->rules().signals;
         const std::int64_t reach = std::max(s.burst_window_s, s.honeypot_window_s) * 1000;
         clicklog::Rescorer r(db, c, now_ms() - reach, clicklog::Rescorer::Scope::message_events);
+        r.set_priority(&priority);
         do {
           if (auto next = classifier(); next != c) r.set_classifier(c = next);
           std::int64_t examined = r.stats().examined, changed = r.stats().changed;

@@ -1,7 +1,7 @@
 #include "classify/message_window.hpp"
 
 #include <algorithm>
-#include <set>
+#include <array>
 
 namespace linktrack::classify {
 
@@ -47,16 +47,20 @@ MessageEvidence MessageWindow::evidence(std::int64_t id) const {
   if (where == where_.end()) return m;
   const auto& group = where->second->events;
   auto self = std::find_if(group.begin(), group.end(), [&](const auto& x) { return x.id == id; });
-  std::set<std::uint64_t> links;
+  // At most kGroupEvents links: a small array, no allocation.
+  std::array<std::uint64_t, kGroupEvents> links{};
+  std::size_t distinct = 0;
   for (const auto& other : group) {
     const auto gap = std::abs(other.time_ms - self->time_ms);
     if (other.honeypot) {
       if (other.id != id && gap <= signals_.honeypot_window_s * 1000) m.honeypot_near = true;
     } else if (gap <= signals_.burst_window_s * 1000) {
-      links.insert(other.link);
+      if (std::find(links.begin(), links.begin() + distinct, other.link) ==
+          links.begin() + distinct)
+        links[distinct++] = other.link;
     }
   }
-  if (!self->honeypot) m.burst_links = static_cast<int>(links.size());
+  if (!self->honeypot) m.burst_links = static_cast<int>(distinct);
   return m;
 }
 

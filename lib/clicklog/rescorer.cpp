@@ -34,6 +34,11 @@ namespace {
 constexpr const char* kColumns =
     "id, time_ms, kind, message, coalesce(link, destination, ''), client_ip, user_agent, referer, "
     "coalesce(sent_at, 0), coalesce(evidence, 0), coalesce(verdict, ''), coalesce(reasons, '')";
+// Following the log, most events are only placed in the window: what that needs, in the same
+// places (the rest is read back by id for the few that are judged again).
+constexpr const char* kWindowColumns =
+    "id, time_ms, kind, message, coalesce(link, destination, ''), client_ip, NULL, NULL, 0, "
+    "coalesce(evidence, 0), '', ''";
 
 }  // namespace
 
@@ -81,8 +86,9 @@ void Rescorer::judge(std::int64_t id, const Row& row,
 }
 
 std::size_t Rescorer::step(std::size_t limit) {
-  Statement read(
-      db_, std::string("SELECT ") + kColumns + " FROM events WHERE id > ? ORDER BY id LIMIT ?");
+  const bool following = scope_ == Scope::message_events;
+  Statement read(db_, std::string("SELECT ") + (following ? kWindowColumns : kColumns) +
+                          " FROM events WHERE id > ? ORDER BY id LIMIT ?");
   read.bind(1, cursor_);
   read.bind(2, static_cast<std::int64_t>(limit));
   std::map<std::int64_t, Row> rows;  // read in this step, or read back to be judged
@@ -94,8 +100,9 @@ std::size_t Rescorer::step(std::size_t limit) {
     ++n;
     const std::int64_t id = read.int64(0);
     cursor_ = id;
-    if (read.is_null(3) && scope_ == Scope::message_events) continue;
-    const Row& fresh = rows[id] = row_from(read);
+    if (read.is_null(3) && following) continue;
+    Row scanned;
+    const Row& fresh = following ? (scanned = row_from(read)) : (rows[id] = row_from(read));
     newest_ms = std::max(newest_ms, fresh.time_ms);
     ++stats_.examined;
     if (!fresh.message) {
@@ -115,7 +122,7 @@ std::size_t Rescorer::step(std::size_t limit) {
     for (auto changed : window_.add(w).changed) {
       // Following the log, a new event whose message shows nothing yet keeps the verdict it
       // was given when logged: judging it again would only repeat that work.
-      if (changed == id && scope_ == Scope::message_events) {
+      if (changed == id && following) {
         const auto m = window_.evidence(id);
         if (m.burst_links < 3 && !m.honeypot_near) continue;
       }
@@ -127,6 +134,13 @@ std::size_t Rescorer::step(std::size_t limit) {
     return entry.second.first == r.verdict && entry.second.second == r.reasons;
   });
   if (!results.empty()) {
+    if (priority_) priority_->normal();
+    struct Idle {
+      WriterPriority* p;
+      ~Idle() {
+        if (p) p->idle();
+      }
+    } idle_after{priority_};
     Transaction tx(db_);
     Statement write(db_, "UPDATE events SET verdict = ?, reasons = ? WHERE id = ?");
     for (const auto& [id, judged] : results) {

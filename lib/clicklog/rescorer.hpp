@@ -14,6 +14,7 @@
 #include "classify/classifier.hpp"
 #include "classify/message_window.hpp"
 #include "clicklog/database.hpp"
+#include "clicklog/writer_priority.hpp"
 
 namespace linktrack::clicklog {
 
@@ -36,6 +37,8 @@ class Rescorer {
   std::size_t step(std::size_t limit = 4096);
   // The rules of a reloaded config; what is read from now on is judged by them.
   void set_classifier(std::shared_ptr<const classify::Classifier> c);
+  // A background thread's priority, raised for the write transactions (see WriterPriority).
+  void set_priority(WriterPriority* p) { priority_ = p; }
   const RescoreStats& stats() const { return stats_; }
   std::int64_t cursor() const { return cursor_; }
 
@@ -62,6 +65,7 @@ class Rescorer {
   // needs judging again is read back from the log by id.
   classify::MessageWindow window_;
   RescoreStats stats_;
+  WriterPriority* priority_ = nullptr;
 };
 
 }  // namespace linktrack::clicklog

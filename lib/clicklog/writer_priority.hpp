@@ -30,6 +30,15 @@ class WriterPriority {
     if (adaptive_ && !idle_.load(std::memory_order_relaxed) && depth * 20 < capacity) set(true);
   }
   bool adaptive() const { return adaptive_; }
+  // For a thread that works only in the background (the re-scorer): normal priority while it
+  // holds the log's write lock, so that the writer never waits on a starved thread, idle
+  // otherwise. No-ops unless adaptive.
+  void normal() {
+    if (adaptive_) set(false);
+  }
+  void idle() {
+    if (adaptive_) set(true);
+  }
 
  private:
   bool set(bool idle);
