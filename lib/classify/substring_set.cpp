@@ -61,6 +61,9 @@ SubstringSet::SubstringSet(const std::vector<std::string>& patterns,
       }
     }
   }
+  rows_.resize(next_.size());
+  for (std::size_t i = 0; i < next_.size(); ++i)
+    rows_[i] = next_[i] * classes_ | (output_head_[next_[i]] != kNone ? kReports : 0);
 }
 
 }  // namespace linktrack::classify

@@ -23,16 +23,24 @@ class SubstringSet {
   // more than once.
   template <class Found>
   void scan(std::string_view text, Found&& found) const {
-    std::uint32_t state = 0;
+    // Hot: a few instructions a byte. Transitions hold the next state's row offset, with the
+    // top bit set when that state reports something.
+    const std::uint32_t* const rows = rows_.data();
+    const std::uint8_t* const class_of = class_of_.data();
+    std::uint32_t row = 0;
     for (unsigned char ch : text) {
-      state = next_[state * classes_ + class_of_[ch]];
-      for (std::uint32_t o = output_head_[state]; o != kNone; o = outputs_[o].next)
-        found(outputs_[o].id);
+      const std::uint32_t next = rows[row + class_of[ch]];
+      row = next & ~kReports;
+      if (next & kReports) [[unlikely]] {
+        for (std::uint32_t o = output_head_[row / classes_]; o != kNone; o = outputs_[o].next)
+          found(outputs_[o].id);
+      }
     }
   }
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
+  static constexpr std::uint32_t kReports = 0x80000000u;
   struct Output {
     std::uint16_t id;
     std::uint32_t next;
@@ -40,6 +48,7 @@ class SubstringSet {
   std::array<std::uint8_t, 256> class_of_{};  // byte → its class; both cases share one
   std::uint32_t classes_ = 1;                 // class 0: bytes in no pattern
   std::vector<std::uint32_t> next_;           // state × class → state (a full DFA)
+  std::vector<std::uint32_t> rows_;           // the same as row offsets, flagged (see scan)
   std::vector<std::uint32_t> output_head_;    // state → first output (kNone: none)
   std::vector<Output> outputs_;
 };
