@@ -3,10 +3,8 @@
 #include <iostream>
 
 #include "classify/classifier.hpp"
-#include "classify/evidence.hpp"
-#include "classify/message_window.hpp"
-#include "clicklog/database.hpp"
 #include "clicklog/export.hpp"
+#include "clicklog/rescorer.hpp"
 #include "commands.hpp"
 #include "config_option.hpp"
 
@@ -18,83 +16,38 @@ struct ExplainArgs {
   std::int64_t id = 0;
 };
 
-constexpr const char* kColumns =
-    "id, time_ms, kind, message, coalesce(link, destination, ''), client_ip, user_agent, referer, "
-    "coalesce(sent_at, 0), coalesce(evidence, 0), coalesce(verdict, ''), coalesce(reasons, '')";
-
-classify::WindowEvent window_event(const clicklog::Statement& s) {
-  classify::WindowEvent w;
-  w.id = s.int64(0);
-  w.time_ms = s.int64(1);
-  w.message = s.text(3);
-  if (auto ip = net::IpAddress::parse(s.text(5)))
-    w.network = net::truncate(*ip, 24, 48).to_string();
-  w.link = s.text(4);
-  w.honeypot = (s.int64(9) & classify::evidence::honeypot) != 0;
-  return w;
-}
-
 int explain(const ExplainArgs& a) {
   auto config = load_or_report(a.config_path);
   if (!config) return 1;
   try {
     clicklog::Database db(config->store.path, clicklog::Database::Mode::read_only);
-    clicklog::Statement row(db, std::string("SELECT ") + kColumns + " FROM events WHERE id = ?");
-    row.bind(1, a.id);
-    if (!row.step()) {
+    const classify::Classifier classifier(config->bot_rules);
+    const auto x = clicklog::explain_event(db, classifier, a.id);
+    if (!x) {
       std::cerr << "error: no event " << a.id << " in " << config->store.path << "\n";
       return 1;
     }
-    const classify::Classifier classifier(config->bot_rules);
-    const auto& signals = config->bot_rules.signals;
-    // The message's other events within reach of this one, as the re-scorer saw them.
-    classify::MessageWindow window(signals);
-    if (!row.is_null(3)) {
-      const std::int64_t reach = std::max(signals.burst_window_s, signals.honeypot_window_s) * 1000;
-      clicklog::Statement around(db, std::string("SELECT ") + kColumns +
-                                         " FROM events WHERE time_ms BETWEEN ? AND ? AND "
-                                         "message = ? ORDER BY id");
-      around.bind(1, row.int64(1) - reach);
-      around.bind(2, row.int64(1) + reach);
-      around.bind(3, row.text(3));
-      while (around.step()) window.add(window_event(around));
-    }
-    classify::Observation o;
-    const std::string kind = row.text(2), ua = row.text(6), referer = row.text(7);
-    const std::string reasons = row.text(11);
-    o.open = kind == "open";
-    o.navigation = kind == "click";
-    o.user_agent = ua;
-    o.referer = referer;
-    if (!row.is_null(5)) o.ip = net::IpAddress::parse(row.text(5));
-    o.earlier_reasons = reasons;
-    o.evidence = static_cast<std::uint32_t>(row.int64(9));
-    o.time_ms = row.int64(1);
-    o.sent_at = row.int64(8);
-    const auto m = window.evidence(a.id);
-    std::vector<classify::Signal> found;
-    const auto verdict = classifier.assess(o, m, &found);
-
-    std::cout << fmt::format("event {}: {} at {}\n", a.id, kind, clicklog::rfc3339_ms(o.time_ms));
+    const auto& e = x->event;
+    const auto& rules = config->bot_rules;
+    std::cout << fmt::format("event {}: {} at {}\n", a.id, e.kind, clicklog::rfc3339_ms(e.time_ms));
     std::cout << fmt::format("  stored verdict: {} ({})\n",
-                             row.text(10).empty() ? "none yet" : row.text(10),
-                             reasons.empty() ? "no reasons" : reasons);
+                             e.verdict.empty() ? "none yet" : e.verdict,
+                             e.reasons.empty() ? "no reasons" : e.reasons);
     std::cout << fmt::format(
-        "  with the rules of {} now: {}, score {} (suspect from {}, bot from {})\n",
-        config->bot_rules.source, to_string(verdict.verdict), verdict.score,
-        config->bot_rules.thresholds.suspect, config->bot_rules.thresholds.bot);
-    for (const auto& s : found) std::cout << fmt::format("    +{:<3} {}\n", s.points, s.reason);
-    if (found.empty()) std::cout << "    no signal of a machine\n";
+        "  with the rules of {} now: {}, score {} (suspect from {}, bot from {})\n", rules.source,
+        to_string(x->now.verdict), x->now.score, rules.thresholds.suspect, rules.thresholds.bot);
+    for (const auto& s : x->signals)
+      std::cout << fmt::format("    +{:<3} {}\n", s.points, s.reason);
+    if (x->signals.empty()) std::cout << "    no signal of a machine\n";
     std::cout << fmt::format("  request: user agent {}, {}; evidence bits {:#x}\n",
-                             ua.empty() ? "(none)" : "\"" + ua + "\"",
-                             row.is_null(5) ? "address not kept" : "from " + row.text(5),
-                             o.evidence);
-    if (o.sent_at > 0)
-      std::cout << fmt::format("  sent {} ({} s before)\n", clicklog::rfc3339_ms(o.sent_at * 1000),
-                               o.time_ms / 1000 - o.sent_at);
+                             e.user_agent ? "\"" + *e.user_agent + "\"" : "(none)",
+                             e.client_ip ? "from " + *e.client_ip : "address not kept", e.evidence);
+    if (e.sent_at > 0)
+      std::cout << fmt::format("  sent {} ({} s before)\n", clicklog::rfc3339_ms(e.sent_at * 1000),
+                               e.time_ms / 1000 - e.sent_at);
     std::cout << fmt::format(
-        "  message: {} distinct link(s) clicked around it from its network{}\n", m.burst_links,
-        m.honeypot_near ? "; a honeypot click nearby" : "");
+        "  message: {} distinct link(s) clicked around it from its network{}\n",
+        x->message.burst_links, x->message.honeypot_near ? "; a honeypot click nearby" : "");
     return 0;
   } catch (const clicklog::DatabaseError& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -35,22 +35,17 @@ int rewrite(const RewriteArgs& a) {
     f.link = link_id;
     return minter->mint(f);
   };
-  std::optional<std::string> pixel;
-  if (a.open_pixel) {
+  // The open pixel and the honeypot: links of the email without a destination of their own.
+  auto extra = [&](bool wanted, token::Kind kind) -> std::optional<std::string> {
+    if (!wanted) return std::nullopt;
     token::LinkFields f;
     f.issued_at = now;
-    f.kind = token::Kind::open;
+    f.kind = kind;
     a.ids.apply(f);
-    pixel = minter->mint(f);
-  }
-  std::optional<std::string> honeypot;
-  if (a.honeypot) {
-    token::LinkFields f;
-    f.issued_at = now;
-    f.kind = token::Kind::honeypot;
-    a.ids.apply(f);
-    honeypot = minter->mint(f);
-  }
+    return minter->mint(f);
+  };
+  const auto pixel = extra(a.open_pixel, token::Kind::open);
+  const auto honeypot = extra(a.honeypot, token::Kind::honeypot);
   rewrite::RewriteReport report;
   std::cout << rewrite::rewrite_html(html, track, pixel, report, honeypot) << std::flush;
 

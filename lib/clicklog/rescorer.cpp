@@ -40,14 +40,12 @@ constexpr const char* kWindowColumns =
     "id, time_ms, kind, message, coalesce(link, destination, ''), client_ip, NULL, NULL, 0, "
     "coalesce(evidence, 0), '', ''";
 
-}  // namespace
-
-Rescorer::Row Rescorer::row_from(const Statement& s) {
-  Row r;
+// A row of kColumns or kWindowColumns.
+StoredEvent row_from(const Statement& s) {
+  StoredEvent r;
+  r.id = s.int64(0);
   r.time_ms = s.int64(1);
-  const std::string kind = s.text(2);
-  r.open = kind == "open";
-  r.click = kind == "click";
+  r.kind = s.text(2);
   r.message = s.optional_text(3);
   r.link = s.text(4);
   r.client_ip = s.optional_text(5);
@@ -58,6 +56,62 @@ Rescorer::Row Rescorer::row_from(const Statement& s) {
   r.verdict = s.text(10);
   r.reasons = s.text(11);
   return r;
+}
+
+// The event as the classifier sees it; views into `r`.
+classify::Observation observation_of(const StoredEvent& r) {
+  classify::Observation o;
+  o.open = r.kind == "open";
+  o.navigation = r.kind == "click";
+  o.user_agent = r.user_agent ? std::string_view(*r.user_agent) : std::string_view();
+  o.referer = r.referer ? std::string_view(*r.referer) : std::string_view();
+  if (r.client_ip) o.ip = net::IpAddress::parse(*r.client_ip);
+  o.earlier_reasons = r.reasons;
+  o.evidence = r.evidence;
+  o.time_ms = r.time_ms;
+  o.sent_at = r.sent_at;
+  return o;
+}
+
+// The event as the message window keeps it (it has a message).
+classify::WindowEvent window_event_of(const StoredEvent& r) {
+  classify::WindowEvent w;
+  w.id = r.id;
+  w.time_ms = r.time_ms;
+  w.message = r.message.value_or("");
+  if (r.client_ip)
+    if (auto ip = net::IpAddress::parse(*r.client_ip))
+      w.network = net::truncate(*ip, 24, 48).to_string();
+  w.link = r.link;
+  w.honeypot = (r.evidence & classify::evidence::honeypot) != 0;
+  return w;
+}
+
+}  // namespace
+
+std::optional<Explanation> explain_event(Database& db, const classify::Classifier& classifier,
+                                         std::int64_t id) {
+  Statement one(db, std::string("SELECT ") + kColumns + " FROM events WHERE id = ?");
+  one.bind(1, id);
+  if (!one.step()) return std::nullopt;
+  Explanation e;
+  e.event = row_from(one);
+  // The message's events within reach of this one, as the re-scorer sees them.
+  classify::MessageWindow window(classifier.rules().signals);
+  if (e.event.message) {
+    const auto& s = classifier.rules().signals;
+    const std::int64_t reach = std::max(s.burst_window_s, s.honeypot_window_s) * 1000;
+    Statement around(db, std::string("SELECT ") + kColumns +
+                             " FROM events WHERE time_ms BETWEEN ? AND ? AND message = ? "
+                             "ORDER BY id");
+    around.bind(1, e.event.time_ms - reach);
+    around.bind(2, e.event.time_ms + reach);
+    around.bind(3, *e.event.message);
+    while (around.step()) window.add(window_event_of(row_from(around)));
+  }
+  e.message = window.evidence(id);
+  e.now = classifier.assess(observation_of(e.event), e.message, &e.signals);
+  return e;
 }
 
 // A row read in this step, else read back by id (the window only says which events to judge).
@@ -71,17 +125,7 @@ const Rescorer::Row* Rescorer::row(std::int64_t id, std::map<std::int64_t, Row>&
 
 void Rescorer::judge(std::int64_t id, const Row& row,
                      std::map<std::int64_t, std::pair<std::string, std::string>>& results) const {
-  classify::Observation o;
-  o.open = row.open;
-  o.navigation = row.click;
-  o.user_agent = row.user_agent ? std::string_view(*row.user_agent) : std::string_view();
-  o.referer = row.referer ? std::string_view(*row.referer) : std::string_view();
-  if (row.client_ip) o.ip = net::IpAddress::parse(*row.client_ip);
-  o.earlier_reasons = row.reasons;
-  o.evidence = row.evidence;
-  o.time_ms = row.time_ms;
-  o.sent_at = row.sent_at;
-  auto a = classifier_->assess(o, window_.evidence(id));
+  auto a = classifier_->assess(observation_of(row), window_.evidence(id));
   results[id] = {to_string(a.verdict), std::move(a.reasons)};
 }
 
@@ -109,17 +153,8 @@ std::size_t Rescorer::step(std::size_t limit) {
       judge(id, fresh, results);
       continue;
     }
-    classify::WindowEvent w;
-    w.id = id;
-    w.time_ms = fresh.time_ms;
-    w.message = *fresh.message;
-    if (fresh.client_ip)
-      if (auto ip = net::IpAddress::parse(*fresh.client_ip))
-        w.network = net::truncate(*ip, 24, 48).to_string();
-    w.link = fresh.link;
-    w.honeypot = (fresh.evidence & classify::evidence::honeypot) != 0;
     // Judged at once, while the window still holds what they are judged by.
-    for (auto changed : window_.add(w).changed) {
+    for (auto changed : window_.add(window_event_of(fresh)).changed) {
       // Following the log, a new event whose message shows nothing yet keeps the verdict it
       // was given when logged: judging it again would only repeat that work.
       if (changed == id && following) {

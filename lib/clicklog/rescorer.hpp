@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "classify/classifier.hpp"
 #include "classify/message_window.hpp"
@@ -17,6 +18,30 @@
 #include "clicklog/writer_priority.hpp"
 
 namespace linktrack::clicklog {
+
+// What judging an event needs of its row in the log.
+struct StoredEvent {
+  std::int64_t id = 0;
+  std::int64_t time_ms = 0;
+  std::string kind;
+  std::optional<std::string> message, client_ip, user_agent, referer;
+  std::string link;  // its name, else its destination
+  std::int64_t sent_at = 0;
+  std::uint32_t evidence = 0;
+  std::string verdict, reasons;  // as the log holds them
+};
+
+// Why an event has its verdict: what the log holds, and the current rules' judgement with the
+// points of each signal and what its message's other events show.
+struct Explanation {
+  StoredEvent event;
+  classify::MessageEvidence message;
+  classify::Assessment now;
+  std::vector<classify::Signal> signals;
+};
+// Nullopt when there is no such event.
+std::optional<Explanation> explain_event(Database& db, const classify::Classifier& classifier,
+                                         std::int64_t id);
 
 struct RescoreStats {
   std::int64_t examined = 0;  // events read
@@ -43,16 +68,7 @@ class Rescorer {
   std::int64_t cursor() const { return cursor_; }
 
  private:
-  struct Row {
-    std::int64_t time_ms = 0;
-    bool open = false, click = false;
-    std::optional<std::string> message, client_ip, user_agent, referer;
-    std::string link;  // its name, else its destination
-    std::int64_t sent_at = 0;
-    std::uint32_t evidence = 0;
-    std::string verdict, reasons;  // as the log holds them
-  };
-  static Row row_from(const Statement& s);  // columns as kColumns (rescorer.cpp) lists them
+  using Row = StoredEvent;
   const Row* row(std::int64_t id, std::map<std::int64_t, Row>& rows);
   void judge(std::int64_t id, const Row& row,
              std::map<std::int64_t, std::pair<std::string, std::string>>& results) const;

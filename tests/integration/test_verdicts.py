@@ -7,6 +7,7 @@ a trusted proxy), then judged by the server, its re-scorer and `rescore`, and re
 import csv
 import io
 import json
+import re
 import http.client
 import signal
 import socket
@@ -314,8 +315,37 @@ def test_a_reload_applies_edited_rules_to_new_clicks():
         assert {e["message"]: e["verdict"] for e in exported(setup)}["r-1"] == "bot"
 
 
+def test_rewrite_and_sign_hide_a_honeypot_and_carry_the_send_time():
+    with TempDir() as tmp:
+        setup = Setup(tmp)
+        html = "<html><body><p><a href=\"https://shop.example/a\">Shop</a></p></body></html>"
+        p = run("rewrite", "-c", setup.config, "--domain", A, "--message", "77", "--honeypot",
+                "--sent-at", "1790000000", input=html, check=True)
+        assert "added a honeypot link" in p.stderr, p.stderr
+        hidden = re.search(r'<a href="([^"]+)" style="display:none;mso-hide:all" '
+                           r'aria-hidden="true" tabindex="-1"></a></body>', p.stdout)
+        assert hidden, p.stdout  # empty, hidden, out of the tab order, before </body>
+        decoded = json.loads(run("decode", "-c", setup.config, hidden.group(1), check=True).stdout)
+        assert decoded["kind"] == "honeypot" and "url" not in decoded, decoded
+        assert decoded["issued_at"] == 1790000000 and decoded["message"] == "77", decoded
+        shop = re.search(r'<a href="([^"]+)">Shop', p.stdout).group(1)
+        assert json.loads(run("decode", "-c", setup.config, shop, check=True).stdout)[
+            "issued_at"] == 1790000000
+        # sign: --honeypot takes no --url; a destination is refused.
+        url = run("sign", "-c", setup.config, "--domain", A, "--honeypot", check=True).stdout
+        assert json.loads(run("decode", "-c", setup.config, url.strip(), check=True).stdout)[
+            "kind"] == "honeypot"
+        refused = run("sign", "-c", setup.config, "--domain", A, "--honeypot", "--url",
+                      "https://x.example/")
+        assert refused.returncode == 1 and "honeypot link has no destination" in refused.stderr
+        bad = run("sign", "-c", setup.config, "--domain", A, "--batch",
+                  input='{"url": "https://x.example/", "sent_at": "soon"}\n')
+        assert bad.returncode == 1 and "'sent_at' must be Unix seconds" in bad.stderr, bad.stderr
+
+
 if __name__ == "__main__":
     main([test_labelled_replay_people_count_machines_are_flagged,
           test_a_reload_applies_edited_rules_to_new_clicks,
           test_stats_count_people_and_show_machines_beside,
-          test_export_csv_and_ndjson_and_explain])
+          test_export_csv_and_ndjson_and_explain,
+          test_rewrite_and_sign_hide_a_honeypot_and_carry_the_send_time])
