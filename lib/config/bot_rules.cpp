@@ -198,6 +198,11 @@ void resolve_bot_rules(Config& c, Diagnostics& diag, std::vector<std::string>& r
   merge(rules.networks, c.bots.networks);
   merge(rules.referers, c.bots.referers);
   if (c.bots.thresholds) rules.thresholds = *c.bots.thresholds;
+  // The classifier tracks an address's lists as the bits of one 64-bit word.
+  if (rules.networks.size() > 64)
+    diag.error("bots.networks", std::to_string(rules.networks.size()) +
+                                    " network lists in all; at most 64 (a list holds any number "
+                                    "of ranges)");
   if (rules.thresholds.bot < rules.thresholds.suspect)
     diag.error(c.bots.thresholds ? "bots.thresholds.bot" : "bots.rules",
                "the bot threshold (" + std::to_string(rules.thresholds.bot) +

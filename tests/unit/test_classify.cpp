@@ -410,3 +410,20 @@ TEST_CASE("a rules file with mistakes: each error names that file, its line and 
   CHECK(diag.format()[0].find("rules.yaml:3:") == 0);
   CHECK(diag.format()[0].find("did you mean 'contains'") != std::string::npos);
 }
+
+TEST_CASE("at most 64 network lists in all, however many ranges each holds") {
+  config::Config c;
+  for (int i = 0; i < 60; ++i) {
+    config::NetworkRule n;
+    n.source_index = static_cast<std::size_t>(i);
+    n.name = "n" + std::to_string(i);
+    n.cidrs = {"192.0.2." + std::to_string(i) + "/32"};
+    c.bots.networks.push_back(n);
+  }
+  config::SourceMap map;
+  config::Diagnostics diag("x.yaml", &map);
+  std::vector<std::string> errors;
+  config::resolve_bot_rules(c, diag, errors);
+  REQUIRE(diag.format().size() == 1);
+  CHECK(diag.format()[0].find("at most 64") != std::string::npos);
+}
