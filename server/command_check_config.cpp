@@ -10,7 +10,7 @@ void add_check_config(CLI::App& app, int& exit_code) {
   auto path = std::make_shared<std::string>();
   add_config_option(*cmd, *path);
   cmd->callback([path, &exit_code] {
-    if (load_or_report(*path)) {
+    if (load_or_report(*path, config::Purpose::serve)) {  // checks what serving needs
       std::cout << "ok\n";
       exit_code = 0;
     } else {

@@ -1,16 +1,15 @@
-#include <chrono>
 #include <iostream>
 
 #include "clicklog/stats.hpp"
 #include "commands.hpp"
 #include "config_option.hpp"
-#include "util/duration.hpp"
+#include "time_range.hpp"
 
 namespace linktrack::cli {
 namespace {
 
 struct StatsArgs {
-  std::string config_path, since, by = "none", format = "table";
+  std::string config_path, since, until, by = "none", format = "table";
   std::optional<std::string> campaign, host;
 };
 
@@ -20,18 +19,10 @@ int stats(const StatsArgs& a) {
   clicklog::StatsQuery q;
   q.campaign = a.campaign;
   q.host = a.host;
-  if (!a.since.empty()) {
-    auto seconds = util::parse_duration_seconds(a.since);
-    if (!seconds) {
-      std::cerr << "error: --since wants a duration such as 7d, 12h or seconds\n";
-      return 1;
-    }
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    q.since_ms = now - *seconds * 1000;
-  }
+  if (!a.since.empty() && !(q.since_ms = time_option("--since", a.since))) return 1;
+  if (!a.until.empty() && !(q.until_ms = time_option("--until", a.until))) return 1;
   q.by = a.by == "link"       ? clicklog::GroupBy::link
+         : a.by == "domain"   ? clicklog::GroupBy::domain
          : a.by == "day"      ? clicklog::GroupBy::day
          : a.by == "campaign" ? clicklog::GroupBy::campaign
          : a.by == "verdict"  ? clicklog::GroupBy::verdict
@@ -60,9 +51,10 @@ void add_stats(CLI::App& app, int& exit_code) {
   add_config_option(*cmd, a->config_path);
   cmd->add_option("--campaign", a->campaign, "Only this campaign");
   cmd->add_option("--host", a->host, "Only this tracking domain");
-  cmd->add_option("--since", a->since, "Only the last DURATION (7d, 12h, …)");
-  cmd->add_option("--by", a->by, "Group by link, day, campaign, verdict or reason")
-      ->check(CLI::IsMember({"none", "link", "day", "campaign", "verdict", "reason"}));
+  cmd->add_option("--since", a->since, "From DURATION ago (7d, 12h) or a UTC time");
+  cmd->add_option("--until", a->until, "Up to (not including) DURATION ago or a UTC time");
+  cmd->add_option("--by", a->by, "Group by link, day, campaign, domain, verdict or reason")
+      ->check(CLI::IsMember({"none", "link", "day", "campaign", "domain", "verdict", "reason"}));
   cmd->add_option("--format", a->format, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "config/validate.hpp"
 
 namespace linktrack::cli {
 
@@ -14,7 +15,9 @@ inline constexpr const char* kDefaultConfig = "/etc/linktrack/linktrack.yaml";
 
 void add_config_option(CLI::App& cmd, std::string& path);
 
-// The loaded config, or null after printing every error to stderr.
-std::shared_ptr<const config::Config> load_or_report(const std::string& path);
+// The loaded config, or null after printing every error to stderr. Commands other than `serve`
+// and `check-config` load for the tools: no listeners, certificates or deep-link files needed.
+std::shared_ptr<const config::Config> load_or_report(
+    const std::string& path, config::Purpose purpose = config::Purpose::tools);
 
 }  // namespace linktrack::cli

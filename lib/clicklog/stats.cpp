@@ -15,6 +15,8 @@ const char* group_column(GroupBy by) {
       return "date(time_ms / 1000, 'unixepoch')";
     case GroupBy::campaign:
       return "IFNULL(campaign, '(none)')";
+    case GroupBy::domain:
+      return "host";
     case GroupBy::verdict:
       return "IFNULL(verdict, 'human')";
     case GroupBy::reason:
@@ -33,6 +35,8 @@ const char* group_name(GroupBy by) {
       return "day";
     case GroupBy::campaign:
       return "campaign";
+    case GroupBy::domain:
+      return "domain";
     case GroupBy::verdict:
       return "verdict";
     case GroupBy::reason:
@@ -54,6 +58,7 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
   if (q.campaign) where += " AND campaign = ?";
   if (q.host) where += " AND host = ?";
   if (q.since_ms) where += " AND time_ms >= ?";
+  if (q.until_ms) where += " AND time_ms < ?";
   // A recipient id identifies a person; without one, IP and user agent stand in for it.
   // Counts are people's (verdict human; NULL: logged before verdicts, not yet rescored), with
   // the machines' beside them; grouped by verdict or reason, each group counts all its events.
@@ -87,6 +92,7 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
   if (q.campaign) s.bind(i++, *q.campaign);
   if (q.host) s.bind(i++, *q.host);
   if (q.since_ms) s.bind(i++, *q.since_ms);
+  if (q.until_ms) s.bind(i++, *q.until_ms);
   std::vector<StatsRow> rows;
   while (s.step()) {
     StatsRow r;

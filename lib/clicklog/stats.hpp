@@ -9,12 +9,13 @@
 
 namespace linktrack::clicklog {
 
-enum class GroupBy { none, link, day, campaign, verdict, reason };
+enum class GroupBy { none, link, day, campaign, domain, verdict, reason };
 
 struct StatsQuery {
   std::optional<std::string> campaign;
   std::optional<std::string> host;
   std::optional<std::int64_t> since_ms;  // events at or after this time
+  std::optional<std::int64_t> until_ms;  // … and before this one
   GroupBy by = GroupBy::none;
 };
 

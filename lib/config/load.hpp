@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "config/diagnostics.hpp"
+#include "config/validate.hpp"
 
 namespace linktrack::config {
 
@@ -23,7 +24,8 @@ struct LoadResult {
   std::vector<std::string> warnings;     // "FILE:LINE:COL: KEY: warning: message"
 };
 
-// Loads, validates and resolves the file (secrets, deep-link files, addresses).
-LoadResult load_config(const std::string& path);
+// Loads, validates and resolves the file (secrets, deep-link files, addresses), for serving
+// or for the tools (config/validate.hpp, Purpose).
+LoadResult load_config(const std::string& path, Purpose purpose = Purpose::serve);
 
 }  // namespace linktrack::config

@@ -21,8 +21,11 @@ namespace fs = std::filesystem;
 
 class Validator {
  public:
-  Validator(Config& c, Diagnostics& diag)
-      : c_(c), diag_(diag), base_(fs::path(c.source_file).parent_path()) {}
+  Validator(Config& c, Diagnostics& diag, Purpose purpose)
+      : c_(c),
+        diag_(diag),
+        base_(fs::path(c.source_file).parent_path()),
+        serving_(purpose == Purpose::serve) {}
 
   void run() {
     listen();
@@ -32,7 +35,7 @@ class Validator {
     if (c_.default_certificate) tls(*c_.default_certificate, "tls.default_certificate");
     if (c_.favicon) {
       *c_.favicon = resolve(*c_.favicon);
-      read(*c_.favicon, "favicon", c_.favicon_body);
+      if (serving_) read(*c_.favicon, "favicon", c_.favicon_body);
     }
     if (c_.store.path.empty())
       diag_.error("store.path", "must not be empty");
@@ -90,8 +93,8 @@ class Validator {
       else
         diag_.error("listen.admin", "bad listen address '" + *c_.listen.admin + "': " + error);
     }
-    if (c_.listen.https.empty() && c_.listen.http.empty())
-      diag_.error("listen", "at least one https or http address is needed");
+    if (serving_ && c_.listen.https.empty() && c_.listen.http.empty())
+      diag_.error("listen", "at least one https or http address is needed to serve");
     shared_ports();
   }
 
@@ -184,6 +187,7 @@ class Validator {
     t.cert = resolve(t.cert);
     t.key = resolve(t.key);
     if (t.cert.empty() || t.key.empty()) return;  // reported as missing already
+    if (!serving_) return;                        // only serving reads them
     private_file(t.key, key_child(path, "key"));
     if (auto problem = net::certificate_pair_problem(t.cert, t.key)) {
       bool key_side = problem->find("key file") != std::string::npos ||
@@ -215,7 +219,7 @@ class Validator {
   void json_file(std::optional<std::string>& path, const std::string& key, std::string& body) {
     if (!path) return;
     *path = resolve(*path);
-    if (!read(*path, key, body)) return;
+    if (!serving_ || !read(*path, key, body)) return;
     try {
       [[maybe_unused]] auto parsed = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
@@ -283,12 +287,13 @@ class Validator {
   Config& c_;
   Diagnostics& diag_;
   fs::path base_;
+  bool serving_;
 };
 
 }  // namespace
 
-void validate(Config& c, Diagnostics& diag) {
-  Validator(c, diag).run();
+void validate(Config& c, Diagnostics& diag, Purpose purpose) {
+  Validator(c, diag, purpose).run();
 }
 
 }  // namespace linktrack::config

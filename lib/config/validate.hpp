@@ -7,7 +7,14 @@
 
 namespace linktrack::config {
 
-// Checks and resolves `c` in place; every problem goes to `diag`.
-void validate(Config& c, Diagnostics& diag);
+// What a config is loaded for. Serving needs everything; the tools (sign, rewrite, decode,
+// stats, export, forget, rescore, explain, migrate) need keys, domains and the store only, so
+// a sender's or an analyst's config without listeners, certificates or deep-link files works.
+enum class Purpose { serve, tools };
+
+// Checks and resolves `c` in place; every problem goes to `diag`. For tools, the files only
+// serving reads (certificates, deep-link files, the favicon) are resolved, not read, and
+// `listen` may be absent.
+void validate(Config& c, Diagnostics& diag, Purpose purpose = Purpose::serve);
 
 }  // namespace linktrack::config

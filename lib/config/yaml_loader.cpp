@@ -426,7 +426,7 @@ constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
         "default_certificate")};
 
 constexpr std::array<Key<Config>, 12> kRootKeys = {
-    required(section_key<Config, &Config::listen, kListenKeys>("listen")),
+    section_key<Config, &Config::listen, kListenKeys>("listen"),  // serving needs it (validate)
     integer_key<Config, &Config::threads, 0, 1024>("threads"),
     required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
     section_key<Config, &Config::store, kStoreKeys>("store"),

@@ -106,7 +106,35 @@ def test_every_command_has_help():
         assert "Usage" in p.stdout, (cmd, p.stdout)
 
 
+def test_tools_need_only_keys_domains_and_store():
+    """A sender's or analyst's config: no listeners, a domain whose certificate files and
+    deep-link file are elsewhere. The tools work with it; serve and check-config refuse it."""
+    with TempDir() as tmp:
+        path = write(os.path.join(tmp, "sender.yaml"), f"""keys: [{{id: 1, secret: "{SECRET_1}"}}]
+store: {{path: clicks.db}}
+domains:
+  - host: links.example.com
+    tls: {{cert: /nonexistent/links.crt, key: /nonexistent/links.key}}
+    apple_app_site_association: /nonexistent/aasa.json
+""")
+        url = run("sign", "-c", path, "--domain", "links.example.com", "--url",
+                  "https://shop.example/", check=True).stdout.strip()
+        assert url.startswith("https://links.example.com/c/"), url
+        run("decode", "-c", path, url, check=True)
+        run("rewrite", "-c", path, "--domain", "links.example.com",
+            input='<a href="https://shop.example/">x</a>', check=True)
+        run("migrate", "-c", path, check=True)
+        for args in (["stats"], ["export"], ["rescore"], ["forget", "--recipient", "1"]):
+            run(*args, "-c", path, check=True)
+        refused = run("check-config", "-c", path)
+        assert refused.returncode == 1, refused.stdout
+        assert "listen: at least one https or http address is needed to serve" in refused.stderr
+        assert "cannot read certificate file /nonexistent/links.crt" in refused.stderr, refused.stderr
+        assert run("serve", "-c", path).returncode != 0
+
+
 if __name__ == "__main__":
     main([test_example_config_is_ok, test_example_config_without_its_key_names_the_key,
+          test_tools_need_only_keys_domains_and_store,
           test_each_error_kind_names_file_line_column_and_key, test_all_errors_are_printed_at_once,
           test_keys_generate_prints_distinct_valid_secrets, test_every_command_has_help])

@@ -256,6 +256,13 @@ def test_stats_count_people_and_show_machines_beside():
         reasons = {row["reason"]: row["clicks"] for row in by_reason}
         assert reasons.get("ua:http-library") == 1 and reasons.get("net:mimecast") == 1, reasons
         assert reasons.get("(none)") == 1, reasons
+        by_domain = json.loads(run("stats", "-c", setup.config, "--by", "domain", "--format",
+                                   "json", check=True).stdout)
+        assert [(row["domain"], row["clicks"], row["bot_clicks"]) for row in by_domain] == \
+            [(A, 1, 1)], by_domain
+        before = json.loads(run("stats", "-c", setup.config, "--until", "2001-01-01T00:00:00Z",
+                                "--format", "json", check=True).stdout)
+        assert before[0]["clicks"] == 0 and before[0]["bot_clicks"] == 0, before
         table = run("stats", "-c", setup.config, check=True).stdout
         assert "bot clicks" in table and "suspect clicks" in table, table
 
