@@ -4,7 +4,7 @@
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build (clang, the library instrumented for
 #      libFuzzer too): unit tests, and the integration tests against the sanitized server;
 #   3. every fuzz target of that build over its seed corpus, LINKTRACK_FUZZ_SECONDS each (20);
-#   4. ThreadSanitizer build: the click writer's queue and the config snapshot swap.
+#   4. ThreadSanitizer build: the click writer's queue, the config snapshot swap, the re-scorer.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -33,7 +33,7 @@ if command -v clang++ >/dev/null; then
   bash tests/fuzz/run.sh build-asan "${LINKTRACK_FUZZ_SECONDS:-20}"
 fi
 
-echo "== ThreadSanitizer: the click writer's queue and the config snapshot swap"
+echo "== ThreadSanitizer: the click writer's queue, the config snapshot swap, the re-scorer beside the writer"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DLINKTRACK_TSAN=ON -DLINKTRACK_UNIT_ONLY=ON >/dev/null
 cmake --build build-tsan -j"$jobs"
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j"$jobs"
