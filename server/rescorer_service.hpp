@@ -16,6 +16,7 @@
 #include "clicklog/rescorer.hpp"
 #include "metrics/metrics.hpp"
 #include "service.hpp"
+#include "util/clock.hpp"
 
 namespace linktrack::server {
 
@@ -47,12 +48,6 @@ class RescorerService final : public Service {
   }
 
  private:
-  static std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-
   // Sleeps `ms` unless stopped; false once stopping.
   bool pause(std::int64_t ms) {
     std::unique_lock lock(mutex_);
@@ -79,7 +74,8 @@ class RescorerService final : public Service {
         auto c = classifier();
         const auto& s = c->rules().signals;
         const std::int64_t reach = std::max(s.burst_window_s, s.honeypot_window_s) * 1000;
-        clicklog::Rescorer r(db, c, now_ms() - reach, clicklog::Rescorer::Scope::message_events);
+        clicklog::Rescorer r(db, c, util::unix_now_ms() - reach,
+                             clicklog::Rescorer::Scope::message_events);
         r.set_priority(&priority);
         do {
           if (auto next = classifier(); next != c) r.set_classifier(c = next);

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include "util/clock.hpp"
+
 namespace linktrack::server {
 
 template <class Derived>
@@ -92,11 +94,8 @@ template <class Derived>
 http::Response Session<Derived>::decide(const Request& req, const RequestHeaders& headers) {
   if (admin_) return admin_(req.method_string(), req.target());
   auto& view = rt_.thread_view();
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  return http::handle(request_view(req, headers, peer_, tls_, now), *view.state->snapshot,
-                      *view.codec);
+  return http::handle(request_view(req, headers, peer_, tls_, util::unix_now_ms()),
+                      *view.state->snapshot, *view.codec);
 }
 
 template <class Derived>

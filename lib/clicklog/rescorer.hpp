@@ -65,7 +65,6 @@ class Rescorer {
   // A background thread's priority, raised for the write transactions (see WriterPriority).
   void set_priority(WriterPriority* p) { priority_ = p; }
   const RescoreStats& stats() const { return stats_; }
-  std::int64_t cursor() const { return cursor_; }
 
  private:
   using Row = StoredEvent;

@@ -6,6 +6,7 @@
 #include "clicklog/database.hpp"
 #include "clicklog/event_columns.hpp"
 #include "clicklog/writer_priority.hpp"
+#include "util/clock.hpp"
 
 namespace linktrack::clicklog {
 
@@ -35,14 +36,6 @@ struct SqliteWriter::Connection {
     return identity && file_identity(path) != identity;
   }
 };
-
-namespace {
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 SqliteWriter::SqliteWriter(const config::Store& store, const config::Privacy& privacy,
                            WriterStats& stats)
@@ -160,7 +153,7 @@ bool SqliteWriter::delete_expired_slice() {
                   "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ms < ? "
                   "LIMIT " +
                       std::to_string(kRetentionSlice) + ")");
-    del.bind(1, now_ms() - privacy_.retention_days * 86400 * 1000);
+    del.bind(1, util::unix_now_ms() - privacy_.retention_days * 86400 * 1000);
     del.step();
     const auto n = sqlite3_changes(conn_->db.handle());
     stats_.retention_deleted.fetch_add(static_cast<std::uint64_t>(n));
