@@ -13,16 +13,15 @@ Rescorer::Rescorer(Database& db, std::shared_ptr<const classify::Classifier> cla
       classifier_(std::move(classifier)),
       scope_(scope),
       window_(classifier_->rules().signals) {
-  // The first event at or after `since_ms` (events_time index); ids grow with time.
-  Statement first(db_, "SELECT id FROM events WHERE time_ms >= ? ORDER BY time_ms, id LIMIT 1");
+  // Just before the first event at or after `since_ms` (events_time index; ids grow with
+  // time), else after the last one. One statement, one snapshot: as two, rows the writer
+  // committed between them were skipped.
+  Statement first(db_,
+                  "SELECT coalesce((SELECT id FROM events WHERE time_ms >= ? ORDER BY time_ms, id "
+                  "LIMIT 1) - 1, (SELECT max(id) FROM events), 0)");
   first.bind(1, since_ms);
-  if (first.step())
-    cursor_ = first.int64(0) - 1;
-  else {
-    Statement last(db_, "SELECT coalesce(max(id), 0) FROM events");
-    last.step();
-    cursor_ = last.int64(0);
-  }
+  first.step();
+  cursor_ = first.int64(0);
 }
 
 void Rescorer::set_classifier(std::shared_ptr<const classify::Classifier> c) {
