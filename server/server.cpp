@@ -142,9 +142,10 @@ void Server::reload() {
     for (const auto& key : config::keep_restart_settings(*rt.state()->snapshot->config, *next))
       spdlog::warn("reload: {} changed; it needs a restart and keeps its running value until then",
                    key);
+    // The new log level first: requests served by the new state log at its level.
+    spdlog::set_level(spdlog::level::from_str(next->log.level));
     rt.replace(build_state(next));
     for (auto* s : services_) s->apply(next);
-    spdlog::set_level(spdlog::level::from_str(next->log.level));
     rt.metrics().reloads.fetch_add(1);
     spdlog::info("reloaded {}: {} domain(s)", config_path_, next->domains.size());
   } catch (const std::exception& e) {
