@@ -44,13 +44,14 @@ struct EventColumn {
 inline constexpr std::array kEventColumns{LINKTRACK_EVENT_FIELDS(LINKTRACK_EVENT_COLUMN)};
 #undef LINKTRACK_EVENT_COLUMN
 
-// "INSERT INTO events (time_ms, …) VALUES (?, …)", from the list.
+// "INSERT INTO events (id, time_ms, …) VALUES (?, ?, …)", from the list: the writer numbers
+// the events itself (migrations/0003_event_ids_never_reused.sql).
 inline const std::string& event_insert_sql() {
   static const std::string sql = [] {
-    std::string columns, values;
+    std::string columns = "id", values = "?";
     for (const auto& c : kEventColumns) {
-      columns += (columns.empty() ? "" : ", ") + std::string(c.name);
-      values += values.empty() ? "?" : ",?";
+      columns += ", " + std::string(c.name);
+      values += ",?";
     }
     return "INSERT INTO events (" + columns + ") VALUES (" + values + ")";
   }();

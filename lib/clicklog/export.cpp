@@ -109,11 +109,11 @@ std::string rfc3339_ms(std::int64_t unix_ms) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, unix_ms % 1000);
 }
 
-std::int64_t export_events(Database& db, const ExportQuery& q, ExportFormat format,
+ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
                            std::ostream& out) {
   constexpr std::int64_t kSlice = 10000;
   Statement read(db, select_sql(q));
-  std::int64_t after = 0, written = 0;
+  std::int64_t after = q.after_id, written = 0;
   std::string buffer;
   if (format == ExportFormat::csv) {
     for (const auto& f : kExportFields) buffer += (buffer.empty() ? "" : ",") + std::string(f.name);
@@ -127,7 +127,9 @@ std::int64_t export_events(Database& db, const ExportQuery& q, ExportFormat form
     if (q.since_ms) read.bind(i++, *q.since_ms);
     if (q.until_ms) read.bind(i++, *q.until_ms);
     if (q.campaign) read.bind(i++, *q.campaign);
-    read.bind(i++, kSlice);
+    const std::int64_t slice = q.limit ? std::min(kSlice, *q.limit - written) : kSlice;
+    if (slice <= 0) break;
+    read.bind(i++, slice);
     std::int64_t rows = 0;
     while (read.step()) {
       ++rows;
@@ -185,10 +187,10 @@ std::int64_t export_events(Database& db, const ExportQuery& q, ExportFormat form
         buffer.clear();
       }
     }
-    if (rows < kSlice) break;
+    if (rows < slice) break;
   }
   out << buffer << std::flush;
-  return written;
+  return {written, after};
 }
 
 }  // namespace linktrack::clicklog

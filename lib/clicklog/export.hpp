@@ -14,12 +14,20 @@ namespace linktrack::clicklog {
 struct ExportQuery {
   std::optional<std::int64_t> since_ms, until_ms;  // [since, until)
   std::optional<std::string> campaign;
+  std::int64_t after_id = 0;          // events with a larger id only: a cursor
+  std::optional<std::int64_t> limit;  // at most this many
+};
+
+struct ExportResult {
+  std::int64_t events = 0;
+  std::int64_t last_id = 0;  // of the last event written; the query's after_id when none was
 };
 
 enum class ExportFormat { ndjson, csv };
 
-// Returns the number of events written.
-std::int64_t export_events(Database& db, const ExportQuery& q, ExportFormat format,
+// Ids only grow (migrations/0003), so paging by last_id sees every event once, also while the
+// writer adds more.
+ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
                            std::ostream& out);
 
 // 2026-11-23T03:04:05.123Z

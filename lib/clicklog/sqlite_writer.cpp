@@ -13,11 +13,19 @@ namespace linktrack::clicklog {
 struct SqliteWriter::Connection {
   Database db;
   Statement insert;
+  Statement last_id;      // the id the next batch numbers after
+  Statement record_last;  // … and what it gave, in the same transaction
   // The file this connection writes, to notice when the name no longer leads to it.
   std::optional<std::pair<dev_t, ino_t>> identity;
   explicit Connection(const config::Store& store)
       : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
         insert(db, (prepare(db), event_insert_sql())),
+        last_id(db,
+                "SELECT max(coalesce((SELECT max(id) FROM events), 0), coalesce((SELECT value "
+                "FROM counters WHERE name = 'last_event_id'), 0))"),
+        record_last(db,
+                    "INSERT INTO counters (name, value) VALUES ('last_event_id', ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
         identity(file_identity(store.path)) {}
   static Database& prepare(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
@@ -117,15 +125,26 @@ bool SqliteWriter::write(Pending* batch, std::size_t count) {
   if (!connected()) return false;
   try {
     Transaction tx(conn_->db);
+    // Numbered under the write lock, after every id ever given: a later batch's ids are all
+    // above an earlier one's, so a reader paging by id sees each event once.
+    auto& last = conn_->last_id;
+    last.reset();
+    last.step();
+    std::int64_t id = last.int64(0);
     auto& s = conn_->insert;
     // The batch outlives the transaction, so its strings are bound without copies.
     for (std::size_t i = 0; i < count; ++i) {
       const auto& e = batch[i].event;
       s.reset();
+      s.bind(1, ++id);
       for (std::size_t c = 0; c < kEventColumns.size(); ++c)
-        kEventColumns[c].bind(s, static_cast<int>(c + 1), e);
+        kEventColumns[c].bind(s, static_cast<int>(c + 2), e);
       s.step();
     }
+    auto& record = conn_->record_last;
+    record.reset();
+    record.bind(1, id);
+    record.step();
     tx.commit();
   } catch (const DatabaseError& err) {
     stats_.write_errors.fetch_add(1, std::memory_order_relaxed);

@@ -17,6 +17,7 @@ namespace linktrack::config {
 struct TlsFiles {
   std::string cert;  // PEM certificate chain, resolved path
   std::string key;   // PEM private key, resolved path
+  bool operator==(const TlsFiles&) const = default;
 };
 
 struct TokenKey {
@@ -67,6 +68,7 @@ struct Listen {
   std::vector<std::string> https;
   std::vector<std::string> http;
   std::optional<std::string> admin;
+  std::optional<TlsFiles> admin_tls;  // the admin listener over HTTPS, with this certificate
   // Resolved by validation.
   std::vector<net::ListenAddress> https_addresses;
   std::vector<net::ListenAddress> http_addresses;
@@ -101,6 +103,29 @@ struct Limits {
   std::int64_t idle_timeout_ms = 10000;
   std::int64_t max_connections = 20000;
   std::int64_t connections_per_client = 512;
+};
+
+// What an API key may do. admin implies the others.
+enum class ApiScope : unsigned { mint = 1, read = 2, admin = 4 };
+
+struct ApiKey {
+  std::size_t source_index = 0;
+  std::string id;
+  // Where the secret comes from: exactly one of these is set in the file.
+  std::optional<std::string> secret_inline;
+  std::optional<std::string> secret_file;
+  std::optional<std::string> secret_env;
+  std::optional<std::string> secret_sha256;  // hex of SHA-256 of the secret string
+  std::vector<std::string> scopes;
+  // Resolved by validation: never logged.
+  std::string secret;         // the secret string, unless only its digest was given
+  std::string secret_digest;  // 32 bytes: the secret's SHA-256 when given as secret_sha256
+  unsigned scope_bits = 0;    // ApiScope bits, admin expanded
+};
+
+struct Api {
+  std::vector<ApiKey> keys;
+  std::int64_t body_bytes = 16 << 20;
 };
 
 struct Log {
@@ -196,6 +221,7 @@ struct Config {
   Privacy privacy;
   Limits limits;
   Log log;
+  Api api;
   Bots bots;
   BotRules bot_rules;  // resolved: the rules file with `bots` applied
 };

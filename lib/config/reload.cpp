@@ -26,6 +26,7 @@ constexpr RestartSetting kRestartOnly[] = {
         "listen.http"),
     restart_only<[](auto& c) { return std::tie(c.listen.admin, c.listen.admin_address); }>(
         "listen.admin"),
+    restart_only<[](auto& c) { return std::tie(c.listen.admin_tls); }>("listen.admin_tls"),
     restart_only<[](auto& c) { return std::tie(c.threads); }>("threads"),
     restart_only<[](auto& c) { return std::tie(c.store.path); }>("store.path"),
     restart_only<[](auto& c) { return std::tie(c.store.durability); }>("store.durability"),

@@ -30,6 +30,7 @@ class Validator {
   void run() {
     listen();
     keys();
+    api();
     proxies();
     domains();
     if (c_.default_certificate) tls(*c_.default_certificate, "tls.default_certificate");
@@ -93,6 +94,17 @@ class Validator {
       else
         diag_.error("listen.admin", "bad listen address '" + *c_.listen.admin + "': " + error);
     }
+    if (c_.listen.admin_tls) {
+      if (!c_.listen.admin) diag_.error("listen.admin_tls", "set listen.admin too");
+      tls(*c_.listen.admin_tls, "listen.admin_tls");
+    }
+    const auto& admin = c_.listen.admin_address;
+    const bool loopback = admin && (admin->host == "localhost" || admin->host == "::1" ||
+                                    admin->host.starts_with("127."));
+    if (admin && !loopback && !c_.listen.admin_tls && !c_.api.keys.empty())
+      diag_.warning("listen.admin", admin->to_string() +
+                                        " is reachable from other machines without TLS: API keys "
+                                        "would cross the network in clear (set listen.admin_tls)");
     if (serving_ && c_.listen.https.empty() && c_.listen.http.empty())
       diag_.error("listen", "at least one https or http address is needed to serve");
     shared_ports();
@@ -143,23 +155,7 @@ class Validator {
         continue;
       }
       std::string text, key;
-      if (k.secret_inline) {
-        text = *k.secret_inline;
-        key = key_child(path, "secret");
-      } else if (k.secret_file) {
-        key = key_child(path, "secret_file");
-        *k.secret_file = resolve(*k.secret_file);
-        if (!read(*k.secret_file, key, text)) continue;
-        private_file(*k.secret_file, key);
-      } else {
-        key = key_child(path, "secret_env");
-        const char* v = std::getenv(k.secret_env->c_str());
-        if (!v) {
-          diag_.error(key, "environment variable " + *k.secret_env + " is not set");
-          continue;
-        }
-        text = v;
-      }
+      if (!secret_text(path, k.secret_inline, k.secret_file, k.secret_env, text, key)) continue;
       auto bytes = util::base64_decode(text);
       if (!bytes)
         diag_.error(key,
@@ -169,6 +165,95 @@ class Validator {
                              std::to_string(bytes->size()) + " bytes");
       else
         k.secret = std::move(*bytes);
+    }
+  }
+
+  // The secret from whichever of secret, secret_file or secret_env is set (exactly one is),
+  // and the key that named it. False, after saying why, when it cannot be read.
+  bool secret_text(const std::string& path, const std::optional<std::string>& inline_text,
+                   std::optional<std::string>& file, const std::optional<std::string>& env,
+                   std::string& text, std::string& key) {
+    if (inline_text) {
+      text = *inline_text;
+      key = key_child(path, "secret");
+      return true;
+    }
+    if (file) {
+      key = key_child(path, "secret_file");
+      *file = resolve(*file);
+      if (!read(*file, key, text)) return false;
+      private_file(*file, key);
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+      return true;
+    }
+    key = key_child(path, "secret_env");
+    const char* v = std::getenv(env->c_str());
+    if (!v) {
+      diag_.error(key, "environment variable " + *env + " is not set");
+      return false;
+    }
+    text = v;
+    return true;
+  }
+
+  void api() {
+    std::map<std::string, std::size_t> seen;
+    for (auto& k : c_.api.keys) {
+      const std::string path = key_item("api.keys", k.source_index);
+      if (k.id.empty()) diag_.error(key_child(path, "id"), "must not be empty");
+      if (auto [it, fresh] = seen.emplace(k.id, k.source_index); !fresh)
+        diag_.error(key_child(path, "id"), "duplicate API key id '" + k.id + "' (also api.keys[" +
+                                               std::to_string(it->second) + "])");
+      for (std::size_t i = 0; i < k.scopes.size(); ++i) {
+        const auto& s = k.scopes[i];
+        if (s == "mint")
+          k.scope_bits |= static_cast<unsigned>(ApiScope::mint);
+        else if (s == "read")
+          k.scope_bits |= static_cast<unsigned>(ApiScope::read);
+        else if (s == "admin")  // admin implies the others
+          k.scope_bits |= static_cast<unsigned>(ApiScope::admin) |
+                          static_cast<unsigned>(ApiScope::mint) |
+                          static_cast<unsigned>(ApiScope::read);
+        else
+          diag_.error(diag_.item_key(key_child(path, "scopes"), i),
+                      "unknown scope '" + s + "': expected mint, read or admin");
+      }
+      if (k.scopes.empty()) diag_.error(key_child(path, "scopes"), "name at least one scope");
+      const int sources = !!k.secret_inline + !!k.secret_file + !!k.secret_env + !!k.secret_sha256;
+      if (sources != 1) {
+        diag_.error(path,
+                    "exactly one of secret, secret_file, secret_env or secret_sha256 is needed");
+        continue;
+      }
+      if (k.secret_sha256) {
+        const auto& hex = *k.secret_sha256;
+        auto nibble = [](char ch) {
+          return ch >= '0' && ch <= '9'   ? ch - '0'
+                 : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                          : -1;
+        };
+        if (hex.size() != 64 ||
+            !std::all_of(hex.begin(), hex.end(), [&](char ch) { return nibble(ch) >= 0; })) {
+          diag_.error(key_child(path, "secret_sha256"),
+                      "expected 64 hex digits, the SHA-256 of the secret (linktrack keys generate "
+                      "--api prints it)");
+          continue;
+        }
+        for (std::size_t i = 0; i < 64; i += 2)
+          k.secret_digest += static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1]));
+        continue;
+      }
+      std::string text, key;
+      if (!secret_text(path, k.secret_inline, k.secret_file, k.secret_env, text, key)) continue;
+      // Bearer tokens are guessed offline only from their digest, online never quickly; 16
+      // characters still rules out a password someone typed.
+      if (text.size() < 16)
+        diag_.error(key,
+                    "an API secret needs at least 16 characters (make one with 'linktrack "
+                    "keys generate --api')");
+      else
+        k.secret = std::move(text);
     }
   }
 

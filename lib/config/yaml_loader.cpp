@@ -272,10 +272,11 @@ constexpr std::array<Key<TlsFiles>, 2> kTlsKeys = {
     required(string_key<TlsFiles, &TlsFiles::key>("key")),
 };
 
-constexpr std::array<Key<Listen>, 3> kListenKeys = {
+constexpr std::array<Key<Listen>, 4> kListenKeys = {
     strings_key<Listen, &Listen::https>("https"),
     strings_key<Listen, &Listen::http>("http"),
     optional_string_key<Listen, &Listen::admin>("admin"),
+    optional_section_key<Listen, &Listen::admin_tls, kTlsKeys>("admin_tls"),
 };
 
 // A secret's value is never echoed back in an error.
@@ -412,6 +413,21 @@ constexpr std::array<Key<Bots>, 6> kBotsKeys = {
     list_key<Bots, &Bots::referers, kRefererRuleKeys>("referers"),
 };
 
+// A secret's value is never echoed back in an error; scopes are checked in validate.cpp.
+constexpr std::array<Key<ApiKey>, 6> kApiKeyKeys = {
+    required(string_key<ApiKey, &ApiKey::id>("id")),
+    optional_string_key<ApiKey, &ApiKey::secret_inline>("secret"),
+    optional_string_key<ApiKey, &ApiKey::secret_file>("secret_file"),
+    optional_string_key<ApiKey, &ApiKey::secret_env>("secret_env"),
+    optional_string_key<ApiKey, &ApiKey::secret_sha256>("secret_sha256"),
+    required(strings_key<ApiKey, &ApiKey::scopes>("scopes")),
+};
+
+constexpr std::array<Key<Api>, 2> kApiKeys = {
+    list_key<Api, &Api::keys, kApiKeyKeys>("keys"),
+    integer_key<Api, &Api::body_bytes, 1024, 1LL << 30>("body_bytes"),
+};
+
 struct Proxies {
   std::vector<std::string> trusted;
 };
@@ -425,7 +441,7 @@ constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
     optional_section_key<TlsSection, &TlsSection::default_certificate, kTlsKeys>(
         "default_certificate")};
 
-constexpr std::array<Key<Config>, 12> kRootKeys = {
+constexpr std::array<Key<Config>, 13> kRootKeys = {
     section_key<Config, &Config::listen, kListenKeys>("listen"),  // serving needs it (validate)
     integer_key<Config, &Config::threads, 0, 1024>("threads"),
     required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
@@ -446,6 +462,7 @@ constexpr std::array<Key<Config>, 12> kRootKeys = {
     section_key<Config, &Config::privacy, kPrivacyKeys>("privacy"),
     section_key<Config, &Config::limits, kLimitsKeys>("limits"),
     section_key<Config, &Config::log, kLogKeys>("log"),
+    section_key<Config, &Config::api, kApiKeys>("api"),
     section_key<Config, &Config::bots, kBotsKeys>("bots"),
 };
 

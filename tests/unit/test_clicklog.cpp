@@ -10,6 +10,7 @@
 #include "clicklog/migrations.hpp"
 #include "clicklog/rescorer.hpp"
 #include "clicklog/sqlite_writer.hpp"
+#include "clicklog/stats.hpp"
 #include "test_helpers.hpp"
 
 using namespace linktrack;
@@ -123,6 +124,39 @@ TEST_CASE("N events in, N rows out, in batches") {
   CHECK(stats.dropped == 0);
   CHECK(stats.batches >= 10);   // at most batch_max a transaction
   CHECK(stats.batches < 1000);  // and really batched
+}
+
+TEST_CASE("event ids are never reused, also after the newest events are forgotten") {
+  // Readers that page by id (the API's cursor, the re-scorer) must not skip a reused id.
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.batch_interval_ms = 5;
+  clicklog::WriterStats stats;
+  auto max_id = [&] {
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_only);
+    clicklog::Statement s(db, "SELECT coalesce(max(id), 0) FROM events");
+    s.step();
+    return s.int64(0);
+  };
+  {
+    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+    for (int i = 0; i < 10; ++i) writer.submit(event(i));
+    writer.stop();
+  }
+  REQUIRE(max_id() == 10);
+  {
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
+    CHECK(clicklog::forget_recipient(db, "9") == 1);
+    CHECK(clicklog::forget_recipient(db, "8") == 1);
+  }
+  REQUIRE(max_id() == 8);
+  {
+    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);  // a restart, too
+    writer.submit(event(10));
+    writer.stop();
+  }
+  CHECK(max_id() == 11);
 }
 
 TEST_CASE("a full queue drops and counts, and the redirect path never waits") {
@@ -303,7 +337,8 @@ TEST_CASE("the event column list and the migrated table agree, column for column
   CHECK(table == listed);
   const auto values =
       clicklog::event_insert_sql().substr(clicklog::event_insert_sql().find("VALUES"));
-  CHECK(static_cast<std::size_t>(std::count(values.begin(), values.end(), '?')) == listed.size());
+  CHECK(static_cast<std::size_t>(std::count(values.begin(), values.end(), '?')) ==
+        listed.size() + 1);  // and the id
 }
 
 TEST_CASE("a field declared after the table was made gets its column from migrate") {

@@ -150,7 +150,7 @@ TEST_CASE("export: NDJSON any JSON parser reads back, whatever bytes clients sen
   ins.bind(1, ua);
   ins.step();
   std::ostringstream out;
-  CHECK(clicklog::export_events(db, {}, clicklog::ExportFormat::ndjson, out) == 1);
+  CHECK(clicklog::export_events(db, {}, clicklog::ExportFormat::ndjson, out).events == 1);
   const auto j = nlohmann::json::parse(out.str());
   CHECK(j["time"] == "2026-09-21T14:13:20.123Z");
   CHECK(j["user_agent"] == "q\"b\\s\nn\x01 caf\xc3\xa9 \xef\xbf\xbd");  // U+FFFD for the bad byte
@@ -159,4 +159,31 @@ TEST_CASE("export: NDJSON any JSON parser reads back, whatever bytes clients sen
   std::ostringstream csv;
   clicklog::export_events(db, {}, clicklog::ExportFormat::csv, csv);
   CHECK(csv.str().find("\"q\"\"b\\s\nn\x01 caf\xc3\xa9 \xff\"") != std::string::npos);
+}
+
+TEST_CASE("export pages by id: limit, after, and the cursor of an empty page") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  db.exec(
+      "INSERT INTO events (id, time_ms, kind, host, campaign, key_id) VALUES "
+      "(3, 1, 'click', 'h', 'a', 1), (5, 2, 'click', 'h', 'b', 1), (8, 3, 'open', 'h', 'a', 1)");
+  auto page = [&](std::int64_t after, std::int64_t limit, std::optional<std::string> campaign) {
+    clicklog::ExportQuery q;
+    q.after_id = after;
+    q.limit = limit;
+    q.campaign = campaign;
+    std::ostringstream out;
+    auto r = clicklog::export_events(db, q, clicklog::ExportFormat::ndjson, out);
+    std::vector<std::int64_t> ids;
+    std::istringstream lines(out.str());
+    for (std::string line; std::getline(lines, line);)
+      ids.push_back(nlohmann::json::parse(line)["id"].get<std::int64_t>());
+    CHECK(static_cast<std::int64_t>(ids.size()) == r.events);
+    return std::pair{ids, r.last_id};
+  };
+  CHECK(page(0, 2, {}) == std::pair{std::vector<std::int64_t>{3, 5}, std::int64_t{5}});
+  CHECK(page(5, 2, {}) == std::pair{std::vector<std::int64_t>{8}, std::int64_t{8}});
+  CHECK(page(8, 2, {}) == std::pair{std::vector<std::int64_t>{}, std::int64_t{8}});
+  CHECK(page(0, 10, "a") == std::pair{std::vector<std::int64_t>{3, 8}, std::int64_t{8}});
 }

@@ -9,6 +9,7 @@
 #include "util/did_you_mean.hpp"
 #include "util/duration.hpp"
 #include "util/published.hpp"
+#include "util/time_text.hpp"
 #include "util/utf8.hpp"
 
 using namespace linktrack;
@@ -78,4 +79,23 @@ TEST_CASE("a published value: readers see a replacement once, then keep their co
   CHECK(value.refresh(generation, copy));
   CHECK(*copy == "second");
   CHECK_FALSE(value.refresh(generation, copy));
+}
+
+TEST_CASE("RFC 3339 times: offsets, fractions, dates; nonsense refused") {
+  using util::parse_rfc3339_ms;
+  CHECK(parse_rfc3339_ms("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_rfc3339_ms("2026-11-01T00:00:00Z") == 1793491200000);
+  CHECK(parse_rfc3339_ms("2026-11-01T01:00:00+01:00") == 1793491200000);
+  CHECK(parse_rfc3339_ms("2026-10-31T19:30:00.250-04:30") == 1793491200250);
+  CHECK(parse_rfc3339_ms("2026-11-01t00:00:00.123456z") == 1793491200123);
+  CHECK(parse_rfc3339_ms("2026-11-01") == 1793491200000);
+  CHECK(parse_rfc3339_ms("2024-02-29T00:00:00Z").has_value());
+  for (const char* bad : {"2026-11-01T00:00:00", "2025-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+                          "2026-11-01T24:00:00Z", "2026-11-01T00:00:60Z", "2026-11-01T00:00Z",
+                          "2026-11-01T00:00:00.Z", "2026-11-01T00:00:00+0100", "26-11-01", "",
+                          "2026-11-01T00:00:00Zjunk"})
+    CHECK_FALSE(parse_rfc3339_ms(bad).has_value());
+  CHECK(util::parse_time_bound_ms("7d", 1000000000000) == 1000000000000 - 7 * 86400000LL);
+  CHECK(util::parse_time_bound_ms("2026-11-01T00:00:00Z", 0) == 1793491200000);
+  CHECK_FALSE(util::parse_time_bound_ms("yesterday", 0).has_value());
 }
