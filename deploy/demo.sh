@@ -16,6 +16,10 @@ if [ ! -s demo/token-key ]; then
   (umask 077 && ./build/linktrack keys generate >demo/token-key)
 fi
 
+if [ ! -s demo/api-key ]; then
+  (umask 077 && ./build/linktrack keys generate --api | head -n 1 >demo/api-key)
+fi
+
 config=config/linktrack.dev.yaml
 ./build/linktrack check-config -c "$config"
 ./build/linktrack migrate -c "$config" >/dev/null
@@ -34,6 +38,8 @@ See what it carries:
 Click statistics:
   ./build/linktrack stats -c $config
 Metrics: curl http://127.0.0.1:9090/metrics
+The admin API (its document: curl http://127.0.0.1:9090/api/v1/openapi.json):
+  curl -H "Authorization: Bearer \$(cat demo/api-key)" 'http://127.0.0.1:9090/api/v1/stats?by=link'
 
 MSG
 exec ./build/linktrack serve -c "$config"

@@ -1,31 +1,34 @@
-// The admin listener's routes: /metrics (Prometheus text) and /healthz.
+// The admin listener's routes: /metrics (Prometheus text), /healthz, and the API under /api/
+// (server/api_service.hpp), which runs on threads of its own.
 #pragma once
 
+#include "api_service.hpp"
 #include "runtime.hpp"
 #include "session.hpp"
 
 namespace linktrack::server {
 
-inline AdminHandler admin_handler(Runtime& rt) {
-  return [&rt](std::string_view method, std::string_view target) {
+inline AdminHandler admin_handler(Runtime& rt, ApiService& api) {
+  return [&rt, &api](AdminRequest request, AdminAnswer answer) {
+    const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
+    if (path.starts_with("/api/")) return api.submit(std::move(request), std::move(answer));
     http::Response r;
     r.content_type = "text/plain; charset=utf-8";
     r.no_store = true;
-    const auto path = target.substr(0, target.find('?'));
-    if (method != "GET" && method != "HEAD") {
+    if (request.method != "GET" && request.method != "HEAD") {
       r.status = 405;
       r.body = "Only GET and HEAD.\n";
     } else if (path == "/metrics") {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics::render(rt.metrics(), rt.writer_stats());
+      r.body = metrics::render(rt.metrics(), rt.writer_stats()) + api.render_metrics();
     } else if (path == "/healthz") {
       r.body = "ok\n";
     } else {
       r.status = 404;
       r.body = "Not found.\n";
     }
-    r.head_only = method == "HEAD";
-    return r;
+    r.head_only = request.method == "HEAD";
+    answer(std::move(r));
   };
 }
 

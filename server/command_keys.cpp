@@ -2,24 +2,49 @@
 
 #include <iostream>
 
+#include "api/keys.hpp"
 #include "commands.hpp"
 #include "util/base64.hpp"
 
 namespace linktrack::cli {
+namespace {
+
+std::optional<std::string> random_bytes(std::size_t n) {
+  std::string bytes(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
+    std::cerr << "error: the system random generator failed\n";
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+}  // namespace
 
 void add_keys(CLI::App& app, int& exit_code) {
-  auto* keys = app.add_subcommand("keys", "Token keys");
+  auto* keys = app.add_subcommand("keys", "Token and API keys");
   keys->require_subcommand(1);
-  auto* generate = keys->add_subcommand("generate", "Print a fresh base64 32-byte token secret");
-  generate->callback([&exit_code] {
-    unsigned char bytes[32];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-      std::cerr << "error: the system random generator failed\n";
+  auto api = std::make_shared<bool>(false);
+  auto* generate = keys->add_subcommand(
+      "generate",
+      "Print a fresh token secret (base64, 32 bytes), or with --api an API key's secret and "
+      "its secret_sha256 line");
+  generate->add_flag("--api", *api,
+                     "An API key: the secret on the first line (give it to the caller), "
+                     "'secret_sha256: HEX' on the second (put it in api.keys)");
+  generate->callback([api, &exit_code] {
+    auto bytes = random_bytes(32);
+    if (!bytes) {
       exit_code = 1;
       return;
     }
-    std::cout << util::base64_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes))
-              << "\n";
+    if (*api) {
+      // A prefix that secret scanners and people recognise; the rest is 256 random bits.
+      const std::string secret = "ltk_" + util::base64url_encode(*bytes);
+      std::cout << secret << "\n"
+                << "secret_sha256: " << api::hex(api::sha256(secret)) << "\n";
+    } else {
+      std::cout << util::base64_encode(*bytes) << "\n";
+    }
     exit_code = 0;
   });
 }

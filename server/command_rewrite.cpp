@@ -6,8 +6,7 @@
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "link_options.hpp"
-#include "mint/link_minter.hpp"
-#include "rewrite/html_rewriter.hpp"
+#include "mint/email_rewrite.hpp"
 
 namespace linktrack::cli {
 namespace {
@@ -27,27 +26,13 @@ int rewrite(const RewriteArgs& a) {
   const std::int64_t now = std::time(nullptr);
   std::string html((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
 
-  auto track = [&](const std::string& url, const std::string& link_id) {
-    token::LinkFields f;
-    f.issued_at = now;
-    f.url = url;
-    a.ids.apply(f);
-    f.link = link_id;
-    return minter->mint(f);
-  };
-  // The open pixel and the honeypot: links of the email without a destination of their own.
-  auto extra = [&](bool wanted, token::Kind kind) -> std::optional<std::string> {
-    if (!wanted) return std::nullopt;
-    token::LinkFields f;
-    f.issued_at = now;
-    f.kind = kind;
-    a.ids.apply(f);
-    return minter->mint(f);
-  };
-  const auto pixel = extra(a.open_pixel, token::Kind::open);
-  const auto honeypot = extra(a.honeypot, token::Kind::honeypot);
+  mint::EmailOptions options;
+  options.ids.issued_at = now;
+  a.ids.apply(options.ids);
+  options.open_pixel = a.open_pixel;
+  options.honeypot = a.honeypot;
   rewrite::RewriteReport report;
-  std::cout << rewrite::rewrite_html(html, track, pixel, report, honeypot) << std::flush;
+  std::cout << mint::rewrite_email(html, *minter, options, report) << std::flush;
 
   std::map<std::string, int> reasons;
   for (const auto& s : report.skipped) ++reasons[s.reason];

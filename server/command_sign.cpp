@@ -1,10 +1,12 @@
 #include <ctime>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "link_options.hpp"
+#include "mint/link_item.hpp"
 #include "mint/link_minter.hpp"
 #include "util/duration.hpp"
 
@@ -28,54 +30,6 @@ std::optional<std::int64_t> expiry(const std::string& text, std::int64_t now, st
     return std::nullopt;
   }
   return now + *seconds;
-}
-
-// One JSON line of --batch: {"url": ..., "campaign": ..., "link": 3, "expires": "30d", "open":
-// false, "honeypot": false, "sent_at": UNIX_SECONDS}
-token::LinkFields fields_from_json(const nlohmann::json& j, std::int64_t now) {
-  if (!j.is_object()) throw std::invalid_argument("expected a JSON object");
-  static const std::vector<std::string> known = {"url",       "campaign", "template", "message",
-                                                 "recipient", "link",     "expires",  "open",
-                                                 "honeypot",  "sent_at"};
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      throw std::invalid_argument("unknown field '" + key + "'");
-  }
-  auto id = [&](const char* name) -> std::optional<std::string> {
-    if (!j.contains(name) || j[name].is_null()) return std::nullopt;
-    const auto& v = j[name];
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_number_integer()) return v.dump();
-    throw std::invalid_argument(std::string("'") + name + "' must be a string or an integer");
-  };
-  token::LinkFields f;
-  f.issued_at = now;
-  auto flag = [&](const char* name) {
-    if (!j.contains(name)) return false;
-    if (!j[name].is_boolean())
-      throw std::invalid_argument(std::string("'") + name + "' must be true or false");
-    return j[name].get<bool>();
-  };
-  f.kind = flag("open")       ? token::Kind::open
-           : flag("honeypot") ? token::Kind::honeypot
-                              : token::Kind::click;
-  if (j.contains("sent_at")) {
-    if (!j["sent_at"].is_number_integer())
-      throw std::invalid_argument("'sent_at' must be Unix seconds (an integer)");
-    f.issued_at = j["sent_at"].get<std::int64_t>();
-  }
-  if (j.contains("url")) f.url = j["url"].get<std::string>();
-  f.campaign = id("campaign");
-  f.template_id = id("template");
-  f.message = id("message");
-  f.recipient = id("recipient");
-  f.link = id("link");
-  if (j.contains("expires")) {
-    std::string error;
-    f.expires_at = expiry(j["expires"].get<std::string>(), f.issued_at, error);
-    if (!error.empty()) throw std::invalid_argument(error);
-  }
-  return f;
 }
 
 int sign(const SignArgs& a) {
@@ -105,7 +59,19 @@ int sign(const SignArgs& a) {
       return 1;
     }
   }
-  // Batch: one URL a line, in order; a bad line leaves an empty line so the order holds.
+  // Batch: one URL a line, in order; a bad line leaves an empty line so the order holds. A line
+  // may name another domain than --domain.
+  std::map<std::string, std::unique_ptr<mint::LinkMinter>> others;
+  auto minter_for = [&](const std::optional<std::string>& domain) -> mint::LinkMinter& {
+    if (!domain) return *minter;
+    auto& m = others[*domain];
+    if (!m) {
+      const auto* d = config::HostIndex(*config).find(*domain);
+      if (!d) throw std::invalid_argument("'domain' " + *domain + " is not a configured domain");
+      m = std::make_unique<mint::LinkMinter>(*config, *d, *domain);
+    }
+    return *m;
+  };
   int failures = 0;
   std::string line;
   std::string out;
@@ -115,7 +81,8 @@ int sign(const SignArgs& a) {
       continue;
     }
     try {
-      out += minter->mint(fields_from_json(nlohmann::json::parse(line), now));
+      auto item = mint::link_item_from_json(nlohmann::json::parse(line), now);
+      out += minter_for(item.domain).mint(item.fields);
     } catch (const std::exception& e) {
       ++failures;
       std::cerr << "stdin:" << number << ": " << e.what() << "\n";

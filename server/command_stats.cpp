@@ -21,13 +21,7 @@ int stats(const StatsArgs& a) {
   q.host = a.host;
   if (!a.since.empty() && !(q.since_ms = time_option("--since", a.since))) return 1;
   if (!a.until.empty() && !(q.until_ms = time_option("--until", a.until))) return 1;
-  q.by = a.by == "link"       ? clicklog::GroupBy::link
-         : a.by == "domain"   ? clicklog::GroupBy::domain
-         : a.by == "day"      ? clicklog::GroupBy::day
-         : a.by == "campaign" ? clicklog::GroupBy::campaign
-         : a.by == "verdict"  ? clicklog::GroupBy::verdict
-         : a.by == "reason"   ? clicklog::GroupBy::reason
-                              : clicklog::GroupBy::none;
+  q.by = clicklog::group_by_from(a.by).value_or(clicklog::GroupBy::none);
   auto format = a.format == "json"  ? clicklog::StatsFormat::json
                 : a.format == "csv" ? clicklog::StatsFormat::csv
                                     : clicklog::StatsFormat::table;
@@ -54,7 +48,8 @@ void add_stats(CLI::App& app, int& exit_code) {
   cmd->add_option("--since", a->since, "From DURATION ago (7d, 12h) or a UTC time");
   cmd->add_option("--until", a->until, "Up to (not including) DURATION ago or a UTC time");
   cmd->add_option("--by", a->by, "Group by link, day, campaign, domain, verdict or reason")
-      ->check(CLI::IsMember({"none", "link", "day", "campaign", "domain", "verdict", "reason"}));
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(clicklog::kGroupByNames),
+                                                     std::end(clicklog::kGroupByNames))));
   cmd->add_option("--format", a->format, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();

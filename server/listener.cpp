@@ -44,8 +44,14 @@ std::int64_t connection_room() {
 }
 
 Listener::Listener(asio::io_context& io, const net::ListenAddress& address, ListenerKind kind,
-                   Runtime& rt, AdminHandler admin)
-    : io_(io), acceptor_(io), pause_(io), kind_(kind), rt_(rt), admin_(std::move(admin)) {
+                   Runtime& rt, AdminHandler admin, std::shared_ptr<asio::ssl::context> admin_tls)
+    : io_(io),
+      acceptor_(io),
+      pause_(io),
+      kind_(kind),
+      rt_(rt),
+      admin_(std::move(admin)),
+      admin_tls_(std::move(admin_tls)) {
   const auto endpoint = endpoint_of(address);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -112,8 +118,14 @@ void Listener::on_accept(beast::error_code ec, asio::ip::tcp::socket socket) {
     beast::error_code option_ec;
     socket.set_option(asio::ip::tcp::no_delay(true), option_ec);
     auto state = rt_.thread_view().state;
-    if (kind_ == ListenerKind::https && state->tls) {
-      std::make_shared<TlsSession>(std::move(socket), rt_, peer, admission, state->tls)->run();
+    if (kind_ == ListenerKind::admin && admin_tls_) {
+      std::make_shared<TlsSession>(std::move(socket), rt_, peer, admission, admin_tls_, *admin_tls_,
+                                   admin_)
+          ->run();
+    } else if (kind_ == ListenerKind::https && state->tls) {
+      std::make_shared<TlsSession>(std::move(socket), rt_, peer, admission, state->tls,
+                                   state->tls->front())
+          ->run();
     } else if (kind_ == ListenerKind::https) {
       rt_.release(peer, admission);  // no domain has TLS: nothing to handshake with
     } else {

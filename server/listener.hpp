@@ -27,8 +27,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Throws boost::system::system_error when the address cannot be bound, or is held by another
   // process (see ensure_unclaimed).
+  // `admin_tls`: the admin listener speaks HTTPS with this context (listen.admin_tls).
   Listener(asio::io_context& io, const net::ListenAddress& address, ListenerKind kind, Runtime& rt,
-           AdminHandler admin);
+           AdminHandler admin, std::shared_ptr<asio::ssl::context> admin_tls = nullptr);
   void run() { do_accept(); }
   void stop();
   asio::io_context& executor_context() { return io_; }
@@ -45,6 +46,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   ListenerKind kind_;
   Runtime& rt_;
   AdminHandler admin_;
+  std::shared_ptr<asio::ssl::context> admin_tls_;
 };
 
 }  // namespace linktrack::server

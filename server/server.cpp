@@ -33,7 +33,8 @@ void log_summary(const config::Config& c, unsigned threads) {
   for (const auto& a : c.listen.https_addresses) spdlog::info("  https on {}", a.to_string());
   for (const auto& a : c.listen.http_addresses) spdlog::info("  http on {}", a.to_string());
   if (c.listen.admin_address)
-    spdlog::info("  admin (metrics) on {}", c.listen.admin_address->to_string());
+    spdlog::info("  admin (metrics, API with {} key(s)) on {}{}", c.api.keys.size(),
+                 c.listen.admin_tls ? "https://" : "http://", c.listen.admin_address->to_string());
   spdlog::info("  click log {} ({} mode)", c.store.path,
                c.store.durability == config::Durability::sync ? "sync" : "batch");
 }
@@ -61,6 +62,10 @@ bool Server::start() {
     rescorer_ = std::make_unique<RescorerService>(*config, runtime_->metrics());
     services_.push_back(rescorer_.get());
     rescorer_->start();
+    api_ = std::make_unique<ApiService>(config);
+    services_.push_back(api_.get());
+    api_->start();
+    if (config->listen.admin_tls) admin_tls_ = TlsRegistry::load(*config->listen.admin_tls);
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
     for (auto* s : services_) s->stop();
@@ -121,8 +126,9 @@ void Server::listen(const config::Config& c, unsigned threads) {
       listeners_.push_back(
           std::make_shared<Listener>(io, a, ListenerKind::http, *runtime_, AdminHandler{}));
     if (t == 0 && c.listen.admin_address)
-      listeners_.push_back(std::make_shared<Listener>(
-          io, *c.listen.admin_address, ListenerKind::admin, *runtime_, admin_handler(*runtime_)));
+      listeners_.push_back(std::make_shared<Listener>(io, *c.listen.admin_address,
+                                                      ListenerKind::admin, *runtime_,
+                                                      admin_handler(*runtime_, *api_), admin_tls_));
   }
 }
 
@@ -164,6 +170,8 @@ void Server::stop(std::chrono::milliseconds grace) {
   for (auto& io : contexts_) io->stop();
   for (auto& w : workers_) w.join();
   workers_.clear();
+  // API requests under way answer onto the I/O contexts: they finish before those go.
+  if (api_) api_->stop();
   listeners_.clear();
   contexts_.clear();
   for (auto it = services_.rbegin(); it != services_.rend(); ++it) (*it)->stop();

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "api_service.hpp"
 #include "click_log_service.hpp"
 #include "listener.hpp"
 #include "rescorer_service.hpp"
@@ -39,6 +40,8 @@ class Server {
   std::vector<Service*> services_;  // started in order, stopped in reverse
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<RescorerService> rescorer_;  // counts into runtime_'s metrics
+  std::unique_ptr<ApiService> api_;
+  std::shared_ptr<boost::asio::ssl::context> admin_tls_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::shared_ptr<Listener>> listeners_;
   std::vector<std::thread> workers_;

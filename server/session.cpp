@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include "api/error.hpp"
 #include "util/clock.hpp"
 
 namespace linktrack::server {
@@ -8,7 +9,7 @@ template <class Derived>
 void Session<Derived>::do_read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits().header_bytes));
-  parser_->body_limit(static_cast<std::uint64_t>(limits().body_bytes));
+  parser_->body_limit(static_cast<std::uint64_t>(body_limit()));
   // The first request must arrive within the header timeout; later ones within the idle one.
   tcp().expires_after(
       std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms));
@@ -64,6 +65,7 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
   const auto headers = scan_headers(req, forwarded_for_);
   if (auto problem = framing_problem(req, headers); problem.status)
     return send_error(problem.status, problem.text);
+  if (admin_) return answer_admin(req);
   const config::Config& settings = *rt_.thread_view().state->snapshot->config;
   http::Response decision;
   try {
@@ -91,8 +93,28 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
 }
 
 template <class Derived>
+void Session<Derived>::answer_admin(const Request& req) {
+  keep_alive_ = req.keep_alive();
+  const unsigned version = req.version();
+  AdminRequest request{std::string(req.method_string()), std::string(req.target()),
+                       std::string(req[bhttp::field::authorization]),
+                       std::move(parser_->get().body()), peer_text_};
+  // The answer may take a while (a stats query): no read or write is pending meanwhile, and
+  // the deadline starts again with the write.
+  tcp().expires_never();
+  auto executor = tcp().get_executor();
+  admin_(std::move(request),
+         [self = self().shared_from_this(), executor, version](http::Response response) mutable {
+           asio::post(executor, [self, version, response = std::move(response)] {
+             self->rt_.metrics().count(response);
+             self->build(response, version);
+             self->do_write();
+           });
+         });
+}
+
+template <class Derived>
 http::Response Session<Derived>::decide(const Request& req, const RequestHeaders& headers) {
-  if (admin_) return admin_(req.method_string(), req.target());
   auto& view = rt_.thread_view();
   return http::handle(request_view(req, headers, peer_, tls_, util::unix_now_ms()),
                       *view.state->snapshot, *view.codec);
@@ -145,9 +167,20 @@ void Session<Derived>::build(const http::Response& d, unsigned version) {
 template <class Derived>
 void Session<Derived>::send_error(unsigned status, const char* text) {
   http::Response d;
-  d.status = status;
-  d.content_type = "text/plain; charset=utf-8";
-  d.body = text;
+  if (admin_) {  // the API answers every error in JSON
+    std::string_view message(text);
+    while (!message.empty() && message.back() == '\n') message.remove_suffix(1);
+    d = api::error_response(status,
+                            status == 413   ? "body_too_large"
+                            : status == 431 ? "header_too_large"
+                            : status == 500 ? "internal"
+                                            : "bad_request",
+                            message);
+  } else {
+    d.status = status;
+    d.content_type = "text/plain; charset=utf-8";
+    d.body = text;
+  }
   rt_.metrics().count(d);
   keep_alive_ = false;
   linger_ = true;

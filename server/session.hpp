@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "admin_request.hpp"
 #include "http/handler.hpp"
 #include "http/wire.hpp"
 #include "request_adapter.hpp"
@@ -29,10 +30,6 @@ namespace linktrack::server {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace asio = boost::asio;
-
-// Answers a request that is not for a tracking domain (the admin listener's).
-using AdminHandler =
-    std::function<http::Response(std::string_view method, std::string_view target)>;
 
 template <class Derived>
 class Session {
@@ -52,6 +49,11 @@ class Session {
  protected:
   Derived& self() { return static_cast<Derived&>(*this); }
   const config::Limits& limits() { return rt_.thread_view().state->snapshot->config->limits; }
+  // The admin listener takes API bodies (api.body_bytes); a tracking domain's requests are small.
+  std::int64_t body_limit() {
+    const auto& c = *rt_.thread_view().state->snapshot->config;
+    return admin_ ? c.api.body_bytes : c.limits.body_bytes;
+  }
   beast::tcp_stream& tcp() { return beast::get_lowest_layer(self().stream()); }
 
   void do_read();
@@ -66,6 +68,9 @@ class Session {
   void on_read(beast::error_code ec, std::size_t);
 
   http::Response decide(const Request& req, const RequestHeaders& headers);
+
+  // Hands an admin request to the admin handler; its answer is written when it comes.
+  void answer_admin(const Request& req);
 
   // Group commit: answer once the event's batch is on disk (or it was dropped), or when the
   // deadline passes first, so that a slow or failing disk never holds a click forever.
@@ -93,7 +98,7 @@ class Session {
   bool tls_;
   AdminHandler admin_;
   // Room for a header and a body at their limits, so that the parser reports which was too big.
-  beast::flat_buffer buffer_{static_cast<std::size_t>(limits().header_bytes + limits().body_bytes)};
+  beast::flat_buffer buffer_{static_cast<std::size_t>(limits().header_bytes + body_limit())};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string wire_;
   std::string forwarded_for_;  // X-Forwarded-For joined from several lines
@@ -126,11 +131,13 @@ class PlainSession : public Session<PlainSession>,
 
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
  public:
+  // `context` must live as long as `keep`: a registry's front context, or the admin listener's.
   TlsSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer,
-             Runtime::Admission admission, std::shared_ptr<TlsRegistry> registry)
-      : Session(rt, peer, admission, true, {}),
-        registry_(std::move(registry)),
-        stream_(std::move(socket), registry_->front()) {}
+             Runtime::Admission admission, std::shared_ptr<const void> keep,
+             asio::ssl::context& context, AdminHandler admin = {})
+      : Session(rt, peer, admission, true, std::move(admin)),
+        keep_(std::move(keep)),
+        stream_(std::move(socket), context) {}
   void run() {
     tcp().expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
     stream_.async_handshake(
@@ -158,7 +165,7 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
     rt_.metrics().tls_handshakes.fetch_add(1, std::memory_order_relaxed);
     do_read();
   }
-  std::shared_ptr<TlsRegistry> registry_;  // keeps this connection's certificates alive
+  std::shared_ptr<const void> keep_;  // keeps this connection's certificates alive
   beast::ssl_stream<beast::tcp_stream> stream_;
 };
 

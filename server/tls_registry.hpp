@@ -22,10 +22,12 @@ class TlsRegistry {
   boost::asio::ssl::context& front() { return *front_; }
   // The context for a server name: exact hosts and aliases, then certificate wildcards.
   boost::asio::ssl::context* find(const std::string& name);
+  // A server context with one certificate (a domain's, or the admin listener's); throws
+  // std::runtime_error naming the file on failure.
+  static std::unique_ptr<boost::asio::ssl::context> load(const config::TlsFiles& files);
 
  private:
   static int on_server_name(SSL* ssl, int* alert, void* self);
-  std::unique_ptr<boost::asio::ssl::context> load(const config::TlsFiles& files);
 
   std::shared_ptr<const config::Config> config_;
   config::HostIndex hosts_;  // the same lookup the handler uses

@@ -28,23 +28,7 @@ const char* group_column(GroupBy by) {
 }
 
 const char* group_name(GroupBy by) {
-  switch (by) {
-    case GroupBy::link:
-      return "link";
-    case GroupBy::day:
-      return "day";
-    case GroupBy::campaign:
-      return "campaign";
-    case GroupBy::domain:
-      return "domain";
-    case GroupBy::verdict:
-      return "verdict";
-    case GroupBy::reason:
-      return "reason";
-    case GroupBy::none:
-      return "";
-  }
-  return "";
+  return by == GroupBy::none ? "" : to_string(by);
 }
 
 std::string rate(const std::optional<double>& r) {
@@ -52,6 +36,12 @@ std::string rate(const std::optional<double>& r) {
 }
 
 }  // namespace
+
+std::optional<GroupBy> group_by_from(std::string_view name) {
+  for (std::size_t i = 0; i < kGroupByCount; ++i)
+    if (name == kGroupByNames[i]) return static_cast<GroupBy>(i);
+  return std::nullopt;
+}
 
 std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
   std::string where = "1";

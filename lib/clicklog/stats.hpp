@@ -3,13 +3,17 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clicklog/database.hpp"
+#include "util/named_enum.hpp"
 
 namespace linktrack::clicklog {
 
-enum class GroupBy { none, link, day, campaign, domain, verdict, reason };
+#define LINKTRACK_STATS_GROUPS(X) X(none) X(link) X(day) X(campaign) X(domain) X(verdict) X(reason)
+LINKTRACK_NAMED_ENUM(GroupBy, LINKTRACK_STATS_GROUPS)
+std::optional<GroupBy> group_by_from(std::string_view name);
 
 struct StatsQuery {
   std::optional<std::string> campaign;

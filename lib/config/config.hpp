@@ -105,8 +105,9 @@ struct Limits {
   std::int64_t connections_per_client = 512;
 };
 
-// What an API key may do. admin implies the others.
-enum class ApiScope : unsigned { mint = 1, read = 2, admin = 4 };
+// What an API key may do, as bits. admin implies the others; none is what an endpoint open to
+// everyone needs.
+enum class ApiScope : unsigned { none = 0, mint = 1, read = 2, admin = 4 };
 
 struct ApiKey {
   std::size_t source_index = 0;

@@ -1,0 +1,82 @@
+// GET /api/v1/stats, GET /api/v1/events and POST /api/v1/forget: the click log read and
+// changed by the code `stats`, `export` and `forget` run (clicklog/stats.hpp, export.hpp).
+#include <sstream>
+
+#include "api/endpoints.hpp"
+#include "api/error.hpp"
+#include "clicklog/export.hpp"
+#include "clicklog/stats.hpp"
+
+namespace linktrack::api {
+namespace {
+
+constexpr std::int64_t kDefaultPage = 1000;
+constexpr std::int64_t kMaxPage = 100000;  // a page is built whole: about 30 MB at most
+
+std::string group_names() {
+  std::string names;
+  for (auto* n : clicklog::kGroupByNames) names += (names.empty() ? "" : ", ") + std::string(n);
+  return names;
+}
+
+}  // namespace
+
+http::Response read_stats(const ApiRequest&, const QueryParams& q, Context& ctx) {
+  clicklog::StatsQuery query;
+  query.campaign = q.text("campaign");
+  query.host = q.text("host");
+  query.since_ms = q.time("since", ctx.now_ms);
+  query.until_ms = q.time("until", ctx.now_ms);
+  if (auto by = q.text("by")) {
+    auto group = clicklog::group_by_from(*by);
+    if (!group) throw bad_request("'by' must be one of " + group_names());
+    query.by = *group;
+  }
+  auto body = clicklog::format_stats(clicklog::query_stats(ctx.reader(), query), query.by,
+                                     clicklog::StatsFormat::json);
+  body.pop_back();  // json_response adds the newline
+  return json_response(std::move(body));
+}
+
+http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx) {
+  clicklog::ExportQuery query;
+  query.after_id = q.integer("after", 0, INT64_MAX).value_or(0);
+  query.limit = q.integer("limit", 1, kMaxPage).value_or(kDefaultPage);
+  query.since_ms = q.time("since", ctx.now_ms);
+  query.until_ms = q.time("until", ctx.now_ms);
+  query.campaign = q.text("campaign");
+  const auto format = q.text("format").value_or("ndjson");
+  if (format != "ndjson" && format != "csv") throw bad_request("'format' must be ndjson or csv");
+  std::ostringstream out;
+  const auto page = clicklog::export_events(
+      ctx.reader(), query,
+      format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson, out);
+  http::Response r;
+  r.body = std::move(out).str();
+  r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
+  r.headers.emplace_back("Linktrack-Next-After", std::to_string(page.last_id));
+  r.headers.emplace_back("Linktrack-Event-Count", std::to_string(page.events));
+  r.no_store = true;
+  return r;
+}
+
+http::Response forget(const ApiRequest& req, const QueryParams&, Context& ctx) {
+  const auto body = parse_body(req.body);
+  if (!body.is_object() || !body.contains("recipient"))
+    throw bad_request("expected {\"recipient\": \"…\"}");
+  for (const auto& [key, value] : body.items())
+    if (key != "recipient") throw bad_request("unknown field '" + key + "' (known: recipient)");
+  const auto& recipient = body["recipient"];
+  std::string id;
+  if (recipient.is_string())
+    id = recipient.get<std::string>();
+  else if (recipient.is_number_integer())  // as the tokens take ids
+    id = recipient.dump();
+  else
+    throw bad_request("'recipient' must be a string or an integer");
+  if (id.empty()) throw bad_request("'recipient' must not be empty");
+  const auto deleted = clicklog::forget_recipient(ctx.writer(), id);
+  return json_response(nlohmann::json{{"deleted", deleted}}.dump());
+}
+
+}  // namespace linktrack::api

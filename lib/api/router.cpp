@@ -1,0 +1,96 @@
+#include <spdlog/spdlog.h>
+
+#include "api/api.hpp"
+#include "api/endpoints.hpp"
+#include "api/error.hpp"
+
+namespace linktrack::api {
+namespace {
+
+using Handler = http::Response (*)(const ApiRequest&, const QueryParams&, Context&);
+
+http::Response serve_openapi(const ApiRequest&, const QueryParams&, Context&) {
+  auto r = json_response(openapi_document());
+  r.body.pop_back();  // the document ends with its own newline
+  return r;
+}
+
+// In the order of kRoutes.
+constexpr std::array<Handler, kEndpointCount> kHandlers = {
+    mint_links, rewrite_email, read_stats, read_events, forget, list_domains, serve_openapi};
+static_assert(kRoutes[kHandlers.size() - 1].endpoint == Endpoint::openapi);
+
+http::Response unauthorized(std::string_view message) {
+  auto r = error_response(401, "unauthorized", message);
+  r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"linktrack\"");
+  return r;
+}
+
+void route(const ApiRequest& req, Context& ctx, const KeyTable& keys, Outcome& out) {
+  const auto path = req.target.substr(0, req.target.find('?'));
+  const auto query = req.target.size() > path.size() ? req.target.substr(path.size() + 1) : "";
+  const RouteSpec* spec = nullptr;
+  for (const auto& r : kRoutes)
+    if (r.path == path) spec = &r;
+  if (!spec) {
+    out.response = error_response(
+        404, "not_found",
+        "no endpoint " + std::string(path) + " (the document: /api/v1/openapi.json)");
+    return;
+  }
+  out.endpoint = spec->endpoint;
+  if (req.method != spec->method) {
+    out.response = error_response(405, "method_not_allowed",
+                                  std::string(path) + " takes " + std::string(spec->method));
+    out.response.headers.emplace_back("Allow", std::string(spec->method));
+    return;
+  }
+  if (spec->scope != Scope::none) {
+    if (keys.empty()) {
+      out.response = unauthorized("no API keys are configured (api.keys)");
+      return;
+    }
+    auto secret = bearer_token(req.authorization);
+    if (!secret) {
+      out.response = unauthorized("send a key: Authorization: Bearer <secret>");
+      return;
+    }
+    auto caller = keys.find(*secret);
+    if (!caller) {
+      out.response = unauthorized("the key is not valid");
+      return;
+    }
+    out.caller = caller->id;
+    if (!caller->may(spec->scope)) {
+      out.response = error_response(403, "forbidden",
+                                    "key '" + caller->id + "' lacks the " + to_string(spec->scope) +
+                                        " scope that " + std::string(path) + " needs");
+      return;
+    }
+  }
+  const QueryParams params(query, spec->params);
+  out.response = kHandlers[static_cast<std::size_t>(spec->endpoint)](req, params, ctx);
+}
+
+}  // namespace
+
+Outcome handle(const ApiRequest& request, Context& context, const KeyTable& keys) {
+  Outcome out;
+  try {
+    route(request, context, keys, out);
+  } catch (const ApiError& e) {
+    out.response = error_response(e.status(), e.code(), e.what());
+  } catch (const clicklog::DatabaseError& e) {
+    spdlog::error("api: the click log failed: {}", e.what());
+    out.response = error_response(503, "store_unavailable", "the click log cannot be read now");
+    out.response.headers.emplace_back("Retry-After", "5");
+  } catch (const std::exception& e) {
+    spdlog::error("api: {} {} failed: {}", request.method,
+                  request.target.substr(0, request.target.find('?')), e.what());
+    out.response = error_response(500, "internal", "the request failed; the server log says why");
+  }
+  out.response.no_store = true;
+  return out;
+}
+
+}  // namespace linktrack::api

@@ -1,0 +1,20 @@
+// What an operator wants to know about a certificate file: whom it names and until when.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linktrack::net {
+
+struct CertificateInfo {
+  std::string subject;            // RFC 2253, e.g. "CN=links.example.com"
+  std::vector<std::string> sans;  // DNS names and IP addresses
+  std::int64_t not_after_ms = 0;  // Unix milliseconds
+};
+
+// The first certificate of a PEM file; nullopt when the file holds none.
+std::optional<CertificateInfo> read_certificate_info(const std::string& pem_path);
+
+}  // namespace linktrack::net

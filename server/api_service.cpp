@@ -1,0 +1,130 @@
+#include "api_service.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "api/error.hpp"
+#include "util/clock.hpp"
+
+namespace linktrack::server {
+
+ApiService::ApiService(std::shared_ptr<const config::Config> c)
+    : setup_(std::make_shared<const Setup>(Setup{c, api::KeyTable(c->api.keys)})) {}
+
+void ApiService::start() {
+  pool_ = std::make_unique<boost::asio::thread_pool>(kThreads);
+}
+
+void ApiService::apply(const std::shared_ptr<const config::Config>& c) {
+  setup_.replace(std::make_shared<const Setup>(Setup{c, api::KeyTable(c->api.keys)}));
+}
+
+void ApiService::stop() {
+  if (!pool_) return;
+  pool_->join();  // requests under way finish; their connections are gone by now
+  pool_.reset();
+  std::lock_guard lock(connections_);
+  readers_.clear();
+  writer_.reset();
+}
+
+std::unique_ptr<clicklog::Database> ApiService::take_reader(const config::Config& c) {
+  {
+    std::lock_guard lock(connections_);
+    if (!readers_.empty()) {
+      auto db = std::move(readers_.back());
+      readers_.pop_back();
+      if (db->path() == c.store.path) return db;
+    }
+  }
+  return std::make_unique<clicklog::Database>(c.store.path, clicklog::Database::Mode::read_only,
+                                              static_cast<int>(c.store.busy_timeout_ms));
+}
+
+void ApiService::give_back(std::unique_ptr<clicklog::Database> reader) {
+  std::lock_guard lock(connections_);
+  if (readers_.size() < kThreads) readers_.push_back(std::move(reader));
+}
+
+void ApiService::submit(AdminRequest request, AdminAnswer done) {
+  if (!pool_) return done(api::error_response(503, "store_unavailable", "the server is stopping"));
+  boost::asio::post(*pool_, [this, request = std::move(request), done = std::move(done)] {
+    const auto path = request.target.substr(0, request.target.find('?'));
+    http::Response response;
+    try {
+      response = run(request, path);
+    } catch (const std::exception& e) {  // api::handle answers its own; this is a last guard
+      spdlog::error("api: {} {} failed: {}", request.method, path, e.what());
+      response = api::error_response(500, "internal", "the request failed");
+    }
+    response.head_only = request.method == "HEAD";
+    done(std::move(response));
+  });
+}
+
+http::Response ApiService::run(const AdminRequest& request, const std::string& path) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto setup = setup_.get();
+  const auto& config = *setup->config;
+  std::unique_ptr<clicklog::Database> reader;
+  api::Context context{config, util::unix_now_ms(), {}, {}};
+  context.reader = [&]() -> clicklog::Database& {
+    if (!reader) reader = take_reader(config);
+    return *reader;
+  };
+  std::unique_lock<std::mutex> writing(writer_mutex_, std::defer_lock);
+  context.writer = [&]() -> clicklog::Database& {
+    writing.lock();  // one forget at a time
+    if (!writer_ || writer_->path() != config.store.path)
+      writer_ = std::make_unique<clicklog::Database>(
+          config.store.path, clicklog::Database::Mode::read_write,
+          static_cast<int>(config.store.busy_timeout_ms));
+    return *writer_;
+  };
+  auto outcome = api::handle({request.method, request.target, request.authorization, request.body},
+                             context, setup->keys);
+  if (reader) give_back(std::move(reader));
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  count(outcome.endpoint ? static_cast<std::size_t>(*outcome.endpoint) : api::kEndpointCount,
+        outcome.response.status, micros);
+  // The secret is never logged; the key's id names the caller.
+  spdlog::info("api {} {} \"{} {}\" {} {:.1f}ms", request.peer,
+               outcome.caller.empty() ? "-" : outcome.caller, request.method, path,
+               outcome.response.status, static_cast<double>(micros) / 1000);
+  return std::move(outcome.response);
+}
+
+void ApiService::count(std::size_t endpoint, unsigned status, std::int64_t micros) {
+  std::size_t s = 0;
+  while (kStatuses[s] != status && kStatuses[s] != 0) ++s;
+  requests_[endpoint][s].fetch_add(1, std::memory_order_relaxed);
+  micros_[endpoint].fetch_add(static_cast<std::uint64_t>(micros), std::memory_order_relaxed);
+}
+
+std::string ApiService::render_metrics() const {
+  std::string out =
+      "# HELP linktrack_api_requests_total Admin API requests by endpoint and status.\n"
+      "# TYPE linktrack_api_requests_total counter\n";
+  auto name = [](std::size_t e) {
+    return e < api::kEndpointCount ? api::kEndpointNames[e] : "unknown";
+  };
+  for (std::size_t e = 0; e <= api::kEndpointCount; ++e)
+    for (std::size_t s = 0; s < kStatuses.size(); ++s)
+      if (auto n = requests_[e][s].load(std::memory_order_relaxed))
+        out += fmt::format("linktrack_api_requests_total{{endpoint=\"{}\",status=\"{}\"}} {}\n",
+                           name(e), kStatuses[s] ? std::to_string(kStatuses[s]) : "other", n);
+  out +=
+      "# HELP linktrack_api_request_seconds_total Time spent answering admin API requests.\n"
+      "# TYPE linktrack_api_request_seconds_total counter\n";
+  for (std::size_t e = 0; e <= api::kEndpointCount; ++e)
+    out += fmt::format("linktrack_api_request_seconds_total{{endpoint=\"{}\"}} {:.6f}\n", name(e),
+                       static_cast<double>(micros_[e].load(std::memory_order_relaxed)) / 1e6);
+  return out;
+}
+
+}  // namespace linktrack::server
