@@ -131,6 +131,9 @@ bool SqliteWriter::write(Pending* batch, std::size_t count) {
     last.reset();
     last.step();
     std::int64_t id = last.int64(0);
+    // Done with it now: a statement left open holds its read snapshot past the commit, and the
+    // next batch could not write once another connection (the re-scorer, forget) had.
+    last.reset();
     auto& s = conn_->insert;
     // The batch outlives the transaction, so its strings are bound without copies.
     for (std::size_t i = 0; i < count; ++i) {

@@ -244,6 +244,7 @@ class Validator {
           k.secret_digest += static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1]));
         continue;
       }
+      if (!serving_) continue;  // only the server checks callers' keys: tools need no secret
       std::string text, key;
       if (!secret_text(path, k.secret_inline, k.secret_file, k.secret_env, text, key)) continue;
       // Bearer tokens are guessed offline only from their digest, online never quickly; 16
