@@ -1,7 +1,6 @@
 #include <ctime>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "config_option.hpp"
@@ -9,6 +8,7 @@
 #include "mint/link_item.hpp"
 #include "mint/link_minter.hpp"
 #include "util/duration.hpp"
+#include "util/json_text.hpp"
 
 namespace linktrack::cli {
 namespace {
@@ -81,7 +81,7 @@ int sign(const SignArgs& a) {
       continue;
     }
     try {
-      auto item = mint::link_item_from_json(nlohmann::json::parse(line), now);
+      auto item = mint::link_item_from_json(util::parse_json(line), now);
       out += minter_for(item.domain).mint(item.fields);
     } catch (const std::exception& e) {
       ++failures;

@@ -1,6 +1,7 @@
 // GET /api/v1/domains: what an operator checks first — each domain's names, certificate,
 // deep-link files and whether clicks are arriving.
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "api/endpoints.hpp"
 #include "api/error.hpp"

@@ -2,7 +2,7 @@
 // scope. Each throws ApiError for a request it refuses.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <boost/json/value.hpp>
 
 #include "api/api.hpp"
 #include "api/query.hpp"
@@ -17,6 +17,6 @@ http::Response forget(const ApiRequest& request, const QueryParams& query, Conte
 http::Response list_domains(const ApiRequest& request, const QueryParams& query, Context& context);
 
 // The body as JSON, or ApiError (400) naming where it stops being JSON.
-nlohmann::json parse_body(std::string_view body);
+boost::json::value parse_body(std::string_view body);
 
 }  // namespace linktrack::api

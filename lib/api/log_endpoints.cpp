@@ -1,5 +1,6 @@
 // GET /api/v1/stats, GET /api/v1/events and POST /api/v1/forget: the click log read and
 // changed by the code `stats`, `export` and `forget` run (clicklog/stats.hpp, export.hpp).
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "api/endpoints.hpp"
@@ -62,21 +63,22 @@ http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx
 
 http::Response forget(const ApiRequest& req, const QueryParams&, Context& ctx) {
   const auto body = parse_body(req.body);
-  if (!body.is_object() || !body.contains("recipient"))
-    throw bad_request("expected {\"recipient\": \"…\"}");
-  for (const auto& [key, value] : body.items())
-    if (key != "recipient") throw bad_request("unknown field '" + key + "' (known: recipient)");
-  const auto& recipient = body["recipient"];
+  const auto* object = body.if_object();
+  const auto* recipient = object ? object->if_contains("recipient") : nullptr;
+  if (!recipient) throw bad_request("expected {\"recipient\": \"…\"}");
+  for (const auto& member : *object)
+    if (member.key() != "recipient")
+      throw bad_request("unknown field '" + std::string(member.key()) + "' (known: recipient)");
   std::string id;
-  if (recipient.is_string())
-    id = recipient.get<std::string>();
-  else if (recipient.is_number_integer())  // as the tokens take ids
-    id = recipient.dump();
+  if (recipient->is_string())
+    id = std::string(recipient->get_string());
+  else if (recipient->is_int64())  // as the tokens take ids
+    id = std::to_string(recipient->get_int64());
   else
     throw bad_request("'recipient' must be a string or an integer");
   if (id.empty()) throw bad_request("'recipient' must not be empty");
   const auto deleted = clicklog::forget_recipient(ctx.writer(), id);
-  return json_response(nlohmann::json{{"deleted", deleted}}.dump());
+  return json_response("{\"deleted\":" + std::to_string(deleted) + "}");
 }
 
 }  // namespace linktrack::api

@@ -70,6 +70,12 @@ class Statement {
     return text(column);
   }
   std::string text(int column) const;
+  // The column's text without a copy: valid until the next step() or reset().
+  std::string_view text_view(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+             : std::string_view();
+  }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
 
  private:

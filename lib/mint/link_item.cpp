@@ -18,34 +18,37 @@ constexpr std::array<std::string_view, 11> kFields = {
   throw std::invalid_argument("'" + std::string(field) + "' " + std::string(what));
 }
 
-std::optional<std::string> id(const nlohmann::json& v, std::string_view name) {
+std::optional<std::string> id(const boost::json::value& v, std::string_view name) {
   if (v.is_null()) return std::nullopt;
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return v.dump();
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
   wrong(name, "must be a string or an integer");
 }
 
-bool flag(const nlohmann::json& v, std::string_view name) {
-  if (!v.is_boolean()) wrong(name, "must be true or false");
-  return v.get<bool>();
+bool flag(const boost::json::value& v, std::string_view name) {
+  if (!v.is_bool()) wrong(name, "must be true or false");
+  return v.get_bool();
 }
 
 }  // namespace
 
-LinkItem link_item_from_json(const nlohmann::json& j, std::int64_t now_seconds) {
+LinkItem link_item_from_json(const boost::json::value& j, std::int64_t now_seconds) {
   if (!j.is_object()) throw std::invalid_argument("expected a JSON object");
   LinkItem item;
   auto& f = item.fields;
   f.issued_at = now_seconds;
   bool open = false, honeypot = false;
-  const nlohmann::json* expires = nullptr;
-  for (const auto& [key, value] : j.items()) {
+  const boost::json::value* expires = nullptr;
+  for (const auto& member : j.get_object()) {
+    const std::string_view key = member.key();
+    const auto& value = member.value();
     if (key == "domain") {
       if (!value.is_string()) wrong(key, "must be a string");
-      item.domain = value.get<std::string>();
+      item.domain = std::string(value.get_string());
     } else if (key == "url") {
       if (!value.is_string()) wrong(key, "must be a string");
-      f.url = value.get<std::string>();
+      f.url = std::string(value.get_string());
     } else if (key == "campaign") {
       f.campaign = id(value, key);
     } else if (key == "template") {
@@ -60,9 +63,9 @@ LinkItem link_item_from_json(const nlohmann::json& j, std::int64_t now_seconds) 
       expires = &value;
     } else if (key == "sent_at") {
       std::optional<std::int64_t> ms;
-      if (value.is_string()) ms = util::parse_rfc3339_ms(value.get<std::string>());
-      if (value.is_number_integer())
-        f.issued_at = value.get<std::int64_t>();
+      if (value.is_string()) ms = util::parse_rfc3339_ms(value.get_string());
+      if (value.is_int64())
+        f.issued_at = value.get_int64();
       else if (ms)
         f.issued_at = *ms / 1000;
       else
@@ -74,17 +77,18 @@ LinkItem link_item_from_json(const nlohmann::json& j, std::int64_t now_seconds) 
     } else {
       std::string known;
       for (auto name : kFields) known += (known.empty() ? "" : ", ") + std::string(name);
-      throw std::invalid_argument("unknown field '" + key + "' (known: " + known + ")");
+      throw std::invalid_argument("unknown field '" + std::string(key) + "' (known: " + known +
+                                  ")");
     }
   }
   if (open && honeypot) throw std::invalid_argument("'open' and 'honeypot' exclude each other");
   f.kind = open ? token::Kind::open : honeypot ? token::Kind::honeypot : token::Kind::click;
   if (expires) {
     std::optional<std::int64_t> seconds;
-    if (expires->is_number_integer())
-      seconds = expires->get<std::int64_t>();
+    if (expires->is_int64())
+      seconds = expires->get_int64();
     else if (expires->is_string())
-      seconds = util::parse_duration_seconds(expires->get<std::string>());
+      seconds = util::parse_duration_seconds(expires->get_string());
     if (!seconds || *seconds <= 0)
       wrong("expires", "wants a span such as 30d, 12h, 45m or seconds");
     f.expires_at = f.issued_at + *seconds;

@@ -1,0 +1,179 @@
+"""The admin API on a big log: stats for one campaign and for everything, events streamed page
+by page, and links minted in batches of 10,000, each through the real server over HTTP.
+  python3 tests/bench/api.py --binary build/linktrack [--events 10000000] [--keep DIR]
+The log is built once with SQL (about a minute for 10M events) and kept with --keep DIR. The
+server runs with `threads: 1` and the API's work on its own threads; figures name the machine
+and go to tests/bench/results/api-<time>.json."""
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import platform
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+API_SECRET = "bench-secret-0123456789abcdef"
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_log(binary, config, db, n):
+    """n events over 200 campaigns of 6 links, 2M recipients, a quarter opens, a sixth machines,
+    spread over 30 days: built in SQL, as the writer would have stored them."""
+    subprocess.run([binary, "migrate", "-c", config], check=True, capture_output=True)
+    con = sqlite3.connect(db)
+    have = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    if have >= n:
+        con.close()
+        return
+    t0 = int(time.time() * 1000) - 30 * 86400 * 1000
+    step = 30 * 86400 * 1000 // n
+    started = time.monotonic()
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute(f"""
+        WITH RECURSIVE k(i) AS (SELECT {have + 1} UNION ALL SELECT i + 1 FROM k WHERE i < {n})
+        INSERT INTO events (id, time_ms, kind, host, campaign, template, message, recipient, link,
+                            destination, client_ip, user_agent, key_id, sent_at, verdict,
+                            reasons, evidence)
+        SELECT i, {t0} + i * {step}, CASE WHEN i % 4 = 0 THEN 'open' ELSE 'click' END,
+               'links.example.com', 'c' || (i % 200), '7', printf('%016x', i / 3),
+               CAST((i * 7919) % 2000000 AS TEXT), CAST(i % 6 AS TEXT),
+               CASE WHEN i % 4 = 0 THEN NULL ELSE 'https://shop.example/p/' || (i % 97) END,
+               '198.51.' || (i % 256) || '.' || (i % 251),
+               'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like '
+               || 'Gecko) Chrome/131.0.0.0 Safari/537.36', 1, ({t0} + i * {step}) / 1000 - 600,
+               CASE WHEN i % 6 = 0 THEN 'bot' ELSE 'human' END,
+               CASE WHEN i % 6 = 0 THEN 'ua:apple-mpp net:apple' ELSE '' END, 47
+        FROM k""")
+    con.execute("INSERT OR REPLACE INTO counters (name, value) VALUES ('last_event_id', ?)",
+                (n,))
+    con.commit()
+    con.close()
+    print(f"built a log of {n} events in {time.monotonic() - started:.0f} s", flush=True)
+
+
+class Client:
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+
+    def call(self, method, target, body=None):
+        self.conn.request(method, target, body=body,
+                          headers={"Authorization": "Bearer " + API_SECRET})
+        r = self.conn.getresponse()
+        data = r.read()
+        if r.status != 200:
+            raise SystemExit(f"{method} {target}: {r.status} {data[:300]}")
+        return r, data
+
+
+def timed(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.monotonic()
+        fn()
+        times.append(time.monotonic() - start)
+    return min(times), sorted(times)[len(times) // 2]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default="build/linktrack")
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--keep", help="directory to build the log in and keep")
+    ap.add_argument("--stream", type=int, default=2_000_000, help="events to page through")
+    a = ap.parse_args()
+    binary = os.path.abspath(a.binary)
+    work = a.keep or tempfile.mkdtemp(prefix="linktrack-bench-api-")
+    os.makedirs(work, exist_ok=True)
+    port, admin = free_port(), free_port()
+    with open(os.path.join(work, "token-key"), "w") as f:
+        f.write(base64.b64encode(bytes(range(32))).decode())
+    os.chmod(os.path.join(work, "token-key"), 0o600)
+    config = os.path.join(work, "linktrack.yaml")
+    with open(config, "w") as f:
+        f.write(f"""listen: {{http: ["127.0.0.1:{port}"], admin: "127.0.0.1:{admin}"}}
+threads: 1
+keys: [{{id: 1, secret_file: token-key}}]
+store: {{path: clicks.db}}
+api: {{keys: [{{id: bench, secret: "{API_SECRET}", scopes: [admin]}}]}}
+log: {{level: warn}}
+domains: [{{host: links.example.com}}]
+""")
+    db = os.path.join(work, "clicks.db")
+    build_log(binary, config, db, a.events)
+    server = subprocess.Popen([binary, "serve", "-c", config], stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", admin), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        c = Client(admin)
+        results = {}
+        for name, target in [("stats_one_campaign", "/api/v1/stats?campaign=c7"),
+                             ("stats_one_campaign_by_link", "/api/v1/stats?campaign=c7&by=link"),
+                             ("stats_everything", "/api/v1/stats"),
+                             ("stats_everything_by_campaign", "/api/v1/stats?by=campaign"),
+                             ("stats_last_7d_by_day", "/api/v1/stats?since=7d&by=day")]:
+            best, median = timed(lambda: c.call("GET", target), 3)
+            results[name] = {"best_s": round(best, 3), "median_s": round(median, 3)}
+            print(f"{name:32} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms",
+                  flush=True)
+        # Events: page through the first `stream` events, 100,000 a page.
+        after, got, started = 0, 0, time.monotonic()
+        while got < a.stream:
+            r, data = c.call("GET", f"/api/v1/events?after={after}&limit=100000")
+            n = int(r.getheader("Linktrack-Event-Count"))
+            if n == 0:
+                break
+            got += n
+            after = int(r.getheader("Linktrack-Next-After"))
+        elapsed = time.monotonic() - started
+        results["events_per_s"] = round(got / elapsed)
+        print(f"events streamed: {got} in {elapsed:.2f} s = {got / elapsed:,.0f}/s", flush=True)
+        # Links: batches of 10,000.
+        batch = json.dumps({"links": [
+            {"domain": "links.example.com", "url": f"https://shop.example/p/{i}?utm=x",
+             "campaign": "spring", "template": "7", "message": f"{i:032x}", "recipient": str(i),
+             "link": str(i % 6)} for i in range(10000)]})
+        rounds = 10
+        started = time.monotonic()
+        for _ in range(rounds):
+            c.call("POST", "/api/v1/links", batch)
+        elapsed = time.monotonic() - started
+        results["links_per_s"] = round(rounds * 10000 / elapsed)
+        print(f"links minted: {rounds * 10000} in {elapsed:.2f} s = "
+              f"{rounds * 10000 / elapsed:,.0f}/s", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
+    out = {"machine": {"cpu": cpu_model(), "cores": os.cpu_count(),
+                       "kernel": platform.release()},
+           "events_in_log": a.events, "results": results}
+    stamp = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
+    path = os.path.join(os.path.dirname(__file__), "results", f"api-{stamp}.json")
+    with open(path, "w") as f:
+        json.dump(out, f, indent=2)
+    print("written", path)
+
+
+if __name__ == "__main__":
+    main()
