@@ -15,6 +15,7 @@ http::Response read_stats(const ApiRequest& request, const QueryParams& query, C
 http::Response read_events(const ApiRequest& request, const QueryParams& query, Context& context);
 http::Response forget(const ApiRequest& request, const QueryParams& query, Context& context);
 http::Response list_domains(const ApiRequest& request, const QueryParams& query, Context& context);
+http::Response serve_openapi(const ApiRequest& request, const QueryParams& query, Context& context);
 
 // The body as JSON, or ApiError (400) naming where it stops being JSON.
 boost::json::value parse_body(std::string_view body);

@@ -9,16 +9,10 @@ namespace {
 
 using Handler = http::Response (*)(const ApiRequest&, const QueryParams&, Context&);
 
-http::Response serve_openapi(const ApiRequest&, const QueryParams&, Context&) {
-  auto r = json_response(openapi_document());
-  r.body.pop_back();  // the document ends with its own newline
-  return r;
-}
-
-// In the order of kRoutes.
+#define LINKTRACK_API_HANDLER_(name, method, path, scope, params, handler) handler,
 constexpr std::array<Handler, kEndpointCount> kHandlers = {
-    mint_links, rewrite_email, read_stats, read_events, forget, list_domains, serve_openapi};
-static_assert(kRoutes[kHandlers.size() - 1].endpoint == Endpoint::openapi);
+    LINKTRACK_API_ROUTES(LINKTRACK_API_HANDLER_)};
+#undef LINKTRACK_API_HANDLER_
 
 http::Response unauthorized(std::string_view message) {
   auto r = error_response(401, "unauthorized", message);
@@ -73,6 +67,12 @@ void route(const ApiRequest& req, Context& ctx, const KeyTable& keys, Outcome& o
 }
 
 }  // namespace
+
+http::Response serve_openapi(const ApiRequest&, const QueryParams&, Context&) {
+  auto r = json_response(openapi_document());
+  r.body.pop_back();  // the document ends with its own newline
+  return r;
+}
 
 Outcome handle(const ApiRequest& request, Context& context, const KeyTable& keys) {
   Outcome out;

@@ -1,6 +1,7 @@
 // The API's endpoints, declared once: name (the metric label), method, path, the scope a key
-// needs ("none": no key), and the query parameters it takes (any other is refused with 400).
-// The router, the metrics and a unit test that holds openapi.json to this list follow from it.
+// needs ("none": no key), the query parameters it takes (any other is refused with 400), and
+// the function that answers it (endpoints.hpp). The router, the metrics and a unit test that
+// holds openapi.json to this list follow from it.
 #pragma once
 
 #include <array>
@@ -13,15 +14,15 @@ namespace linktrack::api {
 
 using Scope = config::ApiScope;
 
-#define LINKTRACK_API_ROUTES(X)                                                       \
-  X(links, "POST", "/api/v1/links", mint, "")                                         \
-  X(rewrite, "POST", "/api/v1/rewrite", mint,                                         \
-    "domain campaign template message recipient sent_at open_pixel honeypot")         \
-  X(stats, "GET", "/api/v1/stats", read, "campaign host since until by")              \
-  X(events, "GET", "/api/v1/events", read, "after limit since until campaign format") \
-  X(forget, "POST", "/api/v1/forget", admin, "")                                      \
-  X(domains, "GET", "/api/v1/domains", read, "")                                      \
-  X(openapi, "GET", "/api/v1/openapi.json", none, "")
+#define LINKTRACK_API_ROUTES(X)                                                                    \
+  X(links, "POST", "/api/v1/links", mint, "", mint_links)                                          \
+  X(rewrite, "POST", "/api/v1/rewrite", mint,                                                      \
+    "domain campaign template message recipient sent_at open_pixel honeypot", rewrite_email)       \
+  X(stats, "GET", "/api/v1/stats", read, "campaign host since until by", read_stats)               \
+  X(events, "GET", "/api/v1/events", read, "after limit since until campaign format", read_events) \
+  X(forget, "POST", "/api/v1/forget", admin, "", forget)                                           \
+  X(domains, "GET", "/api/v1/domains", read, "", list_domains)                                     \
+  X(openapi, "GET", "/api/v1/openapi.json", none, "", serve_openapi)
 
 // As util/named_enum.hpp makes them, from the first column.
 #define LINKTRACK_API_ENDPOINT_VALUE_(name, ...) name,
@@ -44,7 +45,7 @@ struct RouteSpec {
   std::string_view params;  // space-separated
 };
 
-#define LINKTRACK_API_ROUTE_SPEC_(name, method, path, scope, params) \
+#define LINKTRACK_API_ROUTE_SPEC_(name, method, path, scope, params, handler) \
   RouteSpec{Endpoint::name, method, path, Scope::scope, params},
 inline constexpr std::array kRoutes{LINKTRACK_API_ROUTES(LINKTRACK_API_ROUTE_SPEC_)};
 #undef LINKTRACK_API_ROUTE_SPEC_
