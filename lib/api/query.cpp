@@ -12,7 +12,10 @@ namespace linktrack::api {
 
 QueryParams::QueryParams(std::string_view query, std::string_view allowed) {
   if (query.empty()) return;
-  auto parsed = boost::urls::parse_query(query);
+  // A NUL-terminated copy: Boost.URL's parse_query (1.81, boostorg/url#946) runs strlen over
+  // its input in places, which would read past a view into a larger buffer.
+  const std::string text(query);
+  auto parsed = boost::urls::parse_query(text);
   if (!parsed) throw bad_request("the query string is not valid: " + parsed.error().message());
   for (const auto& p : boost::urls::params_view(*parsed)) {
     const std::string& key = p.key;

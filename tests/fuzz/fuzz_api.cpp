@@ -17,7 +17,7 @@ using namespace linktrack;
 
 namespace {
 
-const config::Config& config() {
+const config::Config& fuzz_config() {
   static const config::Config c = [] {
     config::Config c;
     config::TokenKey k;
@@ -43,14 +43,14 @@ const config::Config& config() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const api::KeyTable keys = [] {
     spdlog::set_level(spdlog::level::off);  // the router logs what the log's failure was
-    return api::KeyTable(config().api.keys);
+    return api::KeyTable(fuzz_config().api.keys);
   }();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const auto first = input.find('\n');
   if (first == std::string_view::npos) return 0;
   const auto second = input.find('\n', first + 1);
   if (second == std::string_view::npos) return 0;
-  api::Context ctx{config(), 1790000000000, {}, {}};
+  api::Context ctx{fuzz_config(), 1790000000000, {}, {}};
   ctx.reader = []() -> clicklog::Database& { throw clicklog::DatabaseError("no log", 14); };
   ctx.writer = ctx.reader;
   const auto out = api::handle({input.substr(0, first), input.substr(first + 1, second - first - 1),
