@@ -10,22 +10,15 @@ import base64
 import http.client
 import json
 import os
-import platform
 import socket
 import sqlite3
 import subprocess
 import tempfile
 import time
 
+from machine import machine
+
 API_SECRET = "bench-secret-0123456789abcdef"
-
-
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 def free_port():
@@ -165,13 +158,13 @@ domains: [{{host: links.example.com}}]
     finally:
         server.terminate()
         server.wait()
-    out = {"machine": {"cpu": cpu_model(), "cores": os.cpu_count(),
-                       "kernel": platform.release()},
+    out = {"machine": machine(),
            "events_in_log": a.events, "results": results}
     stamp = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
     path = os.path.join(os.path.dirname(__file__), "results", f"api-{stamp}.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=2)
+    print("machine:", out["machine"])
     print("written", path)
 
 

@@ -5,7 +5,6 @@ show that it streams (memory flat in the number of events) and how fast.
 import argparse
 import base64
 import os
-import platform
 import random
 import resource
 import sqlite3
@@ -13,13 +12,7 @@ import subprocess
 import tempfile
 import time
 
-
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
+from machine import cpu_model
 
 
 def fill(db, n):
