@@ -1,12 +1,12 @@
 #include <ctime>
 #include <iostream>
-#include <map>
 
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "link_options.hpp"
 #include "mint/link_item.hpp"
 #include "mint/link_minter.hpp"
+#include "mint/minters.hpp"
 #include "util/duration.hpp"
 #include "util/json_text.hpp"
 
@@ -61,17 +61,7 @@ int sign(const SignArgs& a) {
   }
   // Batch: one URL a line, in order; a bad line leaves an empty line so the order holds. A line
   // may name another domain than --domain.
-  std::map<std::string, std::unique_ptr<mint::LinkMinter>> others;
-  auto minter_for = [&](const std::optional<std::string>& domain) -> mint::LinkMinter& {
-    if (!domain) return *minter;
-    auto& m = others[*domain];
-    if (!m) {
-      const auto* d = config::HostIndex(*config).find(*domain);
-      if (!d) throw std::invalid_argument("'domain' " + *domain + " is not a configured domain");
-      m = std::make_unique<mint::LinkMinter>(*config, *d, *domain);
-    }
-    return *m;
-  };
+  mint::Minters others(*config);
   int failures = 0;
   std::string line;
   std::string out;
@@ -82,7 +72,7 @@ int sign(const SignArgs& a) {
     }
     try {
       auto item = mint::link_item_from_json(util::parse_json(line), now);
-      out += minter_for(item.domain).mint(item.fields);
+      out += (item.domain ? others.get(*item.domain) : *minter).mint(item.fields);
     } catch (const std::exception& e) {
       ++failures;
       std::cerr << "stdin:" << number << ": " << e.what() << "\n";

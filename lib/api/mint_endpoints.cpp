@@ -1,41 +1,18 @@
 // POST /api/v1/links and POST /api/v1/rewrite: the rules and tokens of `sign --batch` and
 // `rewrite`, from the same code (mint/link_item.hpp, mint/email_rewrite.hpp).
 #include <boost/json.hpp>
-#include <map>
-#include <memory>
 
 #include "api/endpoints.hpp"
 #include "api/error.hpp"
-#include "config/host_index.hpp"
 #include "mint/email_rewrite.hpp"
 #include "mint/link_item.hpp"
-#include "mint/link_minter.hpp"
+#include "mint/minters.hpp"
 #include "util/json_text.hpp"
 
 namespace linktrack::api {
 namespace {
 
 constexpr std::size_t kMaxLinks = 10000;
-
-// One minter per domain named in a request.
-class Minters {
- public:
-  explicit Minters(const config::Config& c) : config_(c), hosts_(c) {}
-  mint::LinkMinter& get(const std::string& domain) {
-    auto& m = minters_[domain];
-    if (!m) {
-      const auto* d = hosts_.find(domain);
-      if (!d) throw std::invalid_argument("'domain' " + domain + " is not a configured domain");
-      m = std::make_unique<mint::LinkMinter>(config_, *d, domain);
-    }
-    return *m;
-  }
-
- private:
-  const config::Config& config_;
-  config::HostIndex hosts_;
-  std::map<std::string, std::unique_ptr<mint::LinkMinter>, std::less<>> minters_;
-};
 
 }  // namespace
 
@@ -61,7 +38,7 @@ http::Response mint_links(const ApiRequest& req, const QueryParams&, Context& ct
   if (items.size() > kMaxLinks)
     throw bad_request(std::to_string(items.size()) + " links in one request; at most " +
                       std::to_string(kMaxLinks));
-  Minters minters(ctx.config);
+  mint::Minters minters(ctx.config);
   const std::int64_t now = ctx.now_ms / 1000;
   std::string urls = "{\"urls\":[", errors;
   urls.reserve(items.size() * 96);
@@ -88,7 +65,7 @@ http::Response mint_links(const ApiRequest& req, const QueryParams&, Context& ct
 http::Response rewrite_email(const ApiRequest& req, const QueryParams& q, Context& ctx) {
   auto domain = q.text("domain");
   if (!domain) throw bad_request("'domain' is required: the tracking domain to mint links for");
-  Minters minters(ctx.config);
+  mint::Minters minters(ctx.config);
   mint::EmailOptions options;
   options.ids.issued_at = ctx.now_ms / 1000;
   options.ids.campaign = q.text("campaign");

@@ -258,6 +258,10 @@ def test_links_mint_what_sign_batch_mints_and_one_bad_item_fails_alone():
             cli = run("sign", "-c", f.setup.config, "--domain", A, "--batch",
                       input="\n".join(lines) + "\n", check=True).stdout.split()
             assert cli == [urls[0], urls[3]], (cli, urls)
+            # A batch line may name another domain than --domain, as an API item does.
+            cli = run("sign", "-c", f.setup.config, "--domain", A, "--batch",
+                      input=json.dumps(items[6]) + "\n", check=True).stdout.split()
+            assert cli == [urls[6]], (cli, urls[6])
             assert urls[3].startswith(f"https://{A}/o/")
             assert urls[6].startswith(f"https://{B}/c/")
             # A minted link works: the redirect goes where the item said.
