@@ -77,7 +77,7 @@ http::Response ApiService::run(const AdminRequest& request, const std::string& p
   };
   std::unique_lock<std::mutex> writing(writer_mutex_, std::defer_lock);
   context.writer = [&]() -> clicklog::Database& {
-    writing.lock();  // one forget at a time
+    if (!writing.owns_lock()) writing.lock();  // one forget at a time
     if (!writer_ || writer_->path() != config.store.path)
       writer_ = std::make_unique<clicklog::Database>(
           config.store.path, clicklog::Database::Mode::read_write,

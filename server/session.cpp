@@ -105,9 +105,17 @@ void Session<Derived>::answer_admin(const Request& req) {
   auto executor = tcp().get_executor();
   admin_(std::move(request),
          [self = self().shared_from_this(), executor, version](http::Response response) mutable {
-           asio::post(executor, [self, version, response = std::move(response)] {
+           asio::post(executor, [self, version, response = std::move(response)]() mutable {
              self->rt_.metrics().count(response);
-             self->build(response, version);
+             // A large body (an API page) is sent after the headers, not copied behind them.
+             constexpr std::size_t kLargeBody = 1 << 16;
+             if (response.body.size() > kLargeBody && !response.head_only) {
+               http::write_response(response, version, self->keep_alive_, http::http_date(),
+                                    self->wire_, false);
+               self->body_ = std::move(response.body);
+             } else {
+               self->build(response, version);
+             }
              self->do_write();
            });
          });
@@ -202,12 +210,17 @@ void Session<Derived>::drain() {
 template <class Derived>
 void Session<Derived>::do_write() {
   tcp().expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
+  if (!body_.empty())
+    return asio::async_write(
+        self().stream(), std::array{asio::buffer(wire_), asio::buffer(body_)},
+        beast::bind_front_handler(&Session::on_write, self().shared_from_this()));
   asio::async_write(self().stream(), asio::buffer(wire_),
                     beast::bind_front_handler(&Session::on_write, self().shared_from_this()));
 }
 
 template <class Derived>
 void Session<Derived>::on_write(beast::error_code ec, std::size_t) {
+  if (!body_.empty()) body_ = std::string();  // its memory goes now, not with the next answer
   if (ec) return;
   if (!keep_alive_) return self().do_close();
   do_read();

@@ -101,6 +101,7 @@ class Session {
   beast::flat_buffer buffer_{static_cast<std::size_t>(limits().header_bytes + body_limit())};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string wire_;
+  std::string body_;  // a large body (an API page), sent after wire_ rather than copied into it
   std::string forwarded_for_;  // X-Forwarded-For joined from several lines
   bool keep_alive_ = false;
   bool linger_ = false;  // drain before closing: an error answer left the request unread

@@ -1,7 +1,6 @@
 // GET /api/v1/stats, GET /api/v1/events and POST /api/v1/forget: the click log read and
 // changed by the code `stats`, `export` and `forget` run (clicklog/stats.hpp, export.hpp).
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "api/endpoints.hpp"
 #include "api/error.hpp"
@@ -48,12 +47,10 @@ http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx
   query.campaign = q.text("campaign");
   const auto format = q.text("format").value_or("ndjson");
   if (format != "ndjson" && format != "csv") throw bad_request("'format' must be ndjson or csv");
-  std::ostringstream out;
+  http::Response r;
   const auto page = clicklog::export_events(
       ctx.reader(), query,
-      format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson, out);
-  http::Response r;
-  r.body = std::move(out).str();
+      format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson, r.body);
   r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
   r.headers.emplace_back("Linktrack-Next-After", std::to_string(page.last_id));
   r.headers.emplace_back("Linktrack-Event-Count", std::to_string(page.events));

@@ -173,12 +173,14 @@ std::string rfc3339_ms(std::int64_t unix_ms) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, unix_ms % 1000);
 }
 
-ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
-                           std::ostream& out) {
+namespace {
+
+// Formats into `buffer`; with `out`, passes it on in 64 KiB pieces as it fills.
+ExportResult run_export(Database& db, const ExportQuery& q, ExportFormat format,
+                        std::string& buffer, std::ostream* out) {
   constexpr std::int64_t kSlice = 10000;
   Statement read(db, select_sql(q));
   std::int64_t after = q.after_id, written = 0;
-  std::string buffer;
   // ,"name": for each field, made once.
   std::array<std::string, std::size(kExportFields)> keys;
   for (std::size_t c = 0; c < keys.size(); ++c)
@@ -249,15 +251,33 @@ ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat form
         }
         buffer += "\r\n";
       }
-      if (buffer.size() > (1 << 16)) {
-        out << buffer;
+      if (out && buffer.size() > (1 << 16)) {
+        *out << buffer;
         buffer.clear();
       }
     }
     if (rows < slice) break;
   }
-  out << buffer << std::flush;
+  if (out) *out << buffer << std::flush;
   return {written, after};
+}
+
+}  // namespace
+
+ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
+                           std::ostream& out) {
+  std::string buffer;
+  return run_export(db, q, format, buffer, &out);
+}
+
+ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
+                           std::string& out) {
+  // A page is built whole (the API's): room for a typical event each, so it is not copied
+  // over and over as it grows.
+  if (q.limit)
+    out.reserve(out.size() +
+                static_cast<std::size_t>(std::min<std::int64_t>(*q.limit, 100000)) * 320);
+  return run_export(db, q, format, out, nullptr);
 }
 
 }  // namespace linktrack::clicklog

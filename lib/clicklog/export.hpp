@@ -29,6 +29,9 @@ enum class ExportFormat { ndjson, csv };
 // writer adds more.
 ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
                            std::ostream& out);
+// The same, appended to `out` (a page of the API, built whole).
+ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
+                           std::string& out);
 
 // 2026-11-23T03:04:05.123Z
 std::string rfc3339_ms(std::int64_t unix_ms);

@@ -8,7 +8,7 @@
 namespace linktrack::http {
 
 void write_response(const Response& r, unsigned version, bool keep_alive, std::string_view date,
-                    std::string& out) {
+                    std::string& out, bool with_body) {
   namespace bhttp = boost::beast::http;
   const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
   out.clear();
@@ -30,7 +30,7 @@ void write_response(const Response& r, unsigned version, bool keep_alive, std::s
   if (keep_alive && version == 10) header("Connection", "keep-alive");
   header("Content-Length", std::to_string(r.body.size()));  // HEAD: the length GET would have
   out.append("\r\n\r\n");
-  if (!r.head_only) out.append(r.body);
+  if (!r.head_only && with_body) out.append(r.body);
 }
 
 const std::string& http_date() {
