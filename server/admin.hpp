@@ -5,11 +5,12 @@
 #include "api_service.hpp"
 #include "runtime.hpp"
 #include "session.hpp"
+#include "webhook_service.hpp"
 
 namespace linktrack::server {
 
-inline AdminHandler admin_handler(Runtime& rt, ApiService& api) {
-  return [&rt, &api](AdminRequest request, AdminAnswer answer) {
+inline AdminHandler admin_handler(Runtime& rt, ApiService& api, WebhookService& webhooks) {
+  return [&rt, &api, &webhooks](AdminRequest request, AdminAnswer answer) {
     const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
     if (path.starts_with("/api/")) return api.submit(std::move(request), std::move(answer));
     http::Response r;
@@ -20,7 +21,8 @@ inline AdminHandler admin_handler(Runtime& rt, ApiService& api) {
       r.body = "Only GET and HEAD.\n";
     } else if (path == "/metrics") {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics::render(rt.metrics(), rt.writer_stats()) + api.render_metrics();
+      r.body = metrics::render(rt.metrics(), rt.writer_stats()) + api.render_metrics() +
+               webhooks.render_metrics();
     } else if (path == "/healthz") {
       r.body = "ok\n";
     } else {

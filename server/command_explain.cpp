@@ -4,6 +4,7 @@
 
 #include "classify/classifier.hpp"
 #include "clicklog/export.hpp"
+#include "clicklog/node_id.hpp"
 #include "clicklog/rescorer.hpp"
 #include "commands.hpp"
 #include "config_option.hpp"
@@ -13,7 +14,7 @@ namespace {
 
 struct ExplainArgs {
   std::string config_path;
-  std::int64_t id = 0;
+  std::string id;  // NODE:LOCAL, or LOCAL
 };
 
 int explain(const ExplainArgs& a) {
@@ -22,7 +23,14 @@ int explain(const ExplainArgs& a) {
   try {
     clicklog::Database db(config->store.path, clicklog::Database::Mode::read_only);
     const classify::Classifier classifier(config->bot_rules);
-    const auto x = clicklog::explain_event(db, classifier, a.id);
+    const auto node = clicklog::node_id(db, config->node_id);
+    const auto local = clicklog::local_event_id(a.id, node);
+    if (!local) {
+      std::cerr << "error: '" << a.id << "' is not an event id of this log (" << node
+                << ":NUMBER, or the number)\n";
+      return 1;
+    }
+    const auto x = clicklog::explain_event(db, classifier, *local);
     if (!x) {
       std::cerr << "error: no event " << a.id << " in " << config->store.path << "\n";
       return 1;

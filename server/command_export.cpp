@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "clicklog/export.hpp"
+#include "clicklog/node_id.hpp"
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "time_range.hpp"
@@ -22,6 +23,7 @@ int export_log(const ExportArgs& a) {
   if (!a.until.empty() && !(q.until_ms = time_option("--until", a.until))) return 1;
   try {
     clicklog::Database db(config->store.path, clicklog::Database::Mode::read_only);
+    q.node_id = clicklog::node_id(db, config->node_id);
     std::ios::sync_with_stdio(false);
     clicklog::export_events(
         db, q, a.format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson,

@@ -18,5 +18,6 @@ void add_forget(CLI::App& app, int& exit_code);
 void add_rescore(CLI::App& app, int& exit_code);
 void add_export(CLI::App& app, int& exit_code);
 void add_explain(CLI::App& app, int& exit_code);
+void add_webhooks(CLI::App& app, int& exit_code);
 
 }  // namespace linktrack::cli

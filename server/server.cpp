@@ -32,6 +32,7 @@ void log_summary(const config::Config& c, unsigned threads) {
                  d.aliases.empty() ? "" : fmt::format(" aliases {}", fmt::join(d.aliases, ", ")));
   for (const auto& a : c.listen.https_addresses) spdlog::info("  https on {}", a.to_string());
   for (const auto& a : c.listen.http_addresses) spdlog::info("  http on {}", a.to_string());
+  for (const auto& w : c.webhooks) spdlog::info("  webhook {} to {}", w.id, w.url);
   if (c.listen.admin_address)
     spdlog::info("  admin (metrics, API with {} key(s)) on {}{}", c.api.keys.size(),
                  c.listen.admin_tls ? "https://" : "http://", c.listen.admin_address->to_string());
@@ -65,6 +66,9 @@ bool Server::start() {
     api_ = std::make_unique<ApiService>(config);
     services_.push_back(api_.get());
     api_->start();
+    webhooks_ = std::make_unique<WebhookService>(config);
+    services_.push_back(webhooks_.get());
+    webhooks_->start();
     if (config->listen.admin_tls) admin_tls_ = TlsRegistry::load(*config->listen.admin_tls);
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
@@ -126,9 +130,9 @@ void Server::listen(const config::Config& c, unsigned threads) {
       listeners_.push_back(
           std::make_shared<Listener>(io, a, ListenerKind::http, *runtime_, AdminHandler{}));
     if (t == 0 && c.listen.admin_address)
-      listeners_.push_back(std::make_shared<Listener>(io, *c.listen.admin_address,
-                                                      ListenerKind::admin, *runtime_,
-                                                      admin_handler(*runtime_, *api_), admin_tls_));
+      listeners_.push_back(
+          std::make_shared<Listener>(io, *c.listen.admin_address, ListenerKind::admin, *runtime_,
+                                     admin_handler(*runtime_, *api_, *webhooks_), admin_tls_));
   }
 }
 

@@ -5,6 +5,7 @@
 #include "api/endpoints.hpp"
 #include "api/error.hpp"
 #include "clicklog/export.hpp"
+#include "clicklog/node_id.hpp"
 #include "clicklog/stats.hpp"
 
 namespace linktrack::api {
@@ -40,7 +41,14 @@ http::Response read_stats(const ApiRequest&, const QueryParams& q, Context& ctx)
 
 http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx) {
   clicklog::ExportQuery query;
-  query.after_id = q.integer("after", 0, INT64_MAX).value_or(0);
+  query.node_id = clicklog::node_id(ctx.reader(), ctx.config.node_id);
+  if (auto after = q.text("after")) {
+    auto local = clicklog::local_event_id(*after, query.node_id);
+    if (!local)
+      throw bad_request("'after' must be an event id of this node (" + query.node_id +
+                        ":NUMBER) or its number");
+    query.after_id = *local;
+  }
   query.limit = q.integer("limit", 1, kMaxPage).value_or(kDefaultPage);
   query.since_ms = q.time("since", ctx.now_ms);
   query.until_ms = q.time("until", ctx.now_ms);
@@ -52,7 +60,8 @@ http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx
       ctx.reader(), query,
       format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson, r.body);
   r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
-  r.headers.emplace_back("Linktrack-Next-After", std::to_string(page.last_id));
+  r.headers.emplace_back("Linktrack-Next-After",
+                         query.node_id + ":" + std::to_string(page.last_id));
   r.headers.emplace_back("Linktrack-Event-Count", std::to_string(page.events));
   r.no_store = true;
   return r;

@@ -128,6 +128,14 @@ void Transaction::commit() {
   done_ = true;
 }
 
+ReadTransaction::ReadTransaction(Database& db) : db_(db) {
+  db_.exec("BEGIN");
+}
+
+ReadTransaction::~ReadTransaction() {
+  sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
+}
+
 int schema_version(Database& db) {
   Statement s(db, "PRAGMA user_version");
   s.step();

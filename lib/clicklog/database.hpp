@@ -95,6 +95,19 @@ class Transaction {
   bool done_ = false;
 };
 
+// A read transaction (BEGIN DEFERRED): the statements inside it see one snapshot of the log.
+// Ends with its scope; never throws from the destructor.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
+};
+
 // Applies the embedded migrations newer than PRAGMA user_version, each in its own transaction.
 // Then adds the columns of event fields declared since (add_declared_columns). Returns the
 // number of migrations and columns applied. Throws when the database is newer than this binary.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "clicklog/database.hpp"
+#include "clicklog/event_text.hpp"
 
 namespace linktrack::clicklog {
 
@@ -16,6 +17,7 @@ struct ExportQuery {
   std::optional<std::string> campaign;
   std::int64_t after_id = 0;          // events with a larger id only: a cursor
   std::optional<std::int64_t> limit;  // at most this many
+  std::string node_id;                // the node part of the ids (clicklog/node_id.hpp)
 };
 
 struct ExportResult {
@@ -32,8 +34,5 @@ ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat form
 // The same, appended to `out` (a page of the API, built whole).
 ExportResult export_events(Database& db, const ExportQuery& q, ExportFormat format,
                            std::string& out);
-
-// 2026-11-23T03:04:05.123Z
-std::string rfc3339_ms(std::int64_t unix_ms);
 
 }  // namespace linktrack::clicklog

@@ -4,6 +4,7 @@
 
 #include "classify/evidence.hpp"
 #include "net/cidr.hpp"
+#include "util/clock.hpp"
 
 namespace linktrack::clicklog {
 
@@ -177,13 +178,45 @@ std::size_t Rescorer::step(std::size_t limit) {
     } idle_after{priority_};
     Transaction tx(db_);
     Statement write(db_, "UPDATE events SET verdict = ?, reasons = ? WHERE id = ?");
+    // A changed verdict (not only its reasons) is an event of its own for the log's consumers
+    // (webhooks), numbered from the events' sequence inside this write transaction: ids stay
+    // in commit order, which is what lets a consumer's cursor never miss one.
+    Statement last(db_,
+                   "SELECT max(coalesce((SELECT max(id) FROM events), 0), coalesce((SELECT value "
+                   "FROM counters WHERE name = 'last_event_id'), 0))");
+    last.step();
+    std::int64_t next_id = last.int64(0);
+    last.reset();
+    Statement change(db_,
+                     "INSERT INTO verdict_changes (id, time_ms, event_id, verdict, previous, "
+                     "reasons) VALUES (?, ?, ?, ?, ?, ?)");
+    const std::int64_t now_ms = util::unix_now_ms();
     for (const auto& [id, judged] : results) {
       write.bind_static(1, judged.first);
       write.bind_static(2, judged.second);
       write.bind(3, id);
       write.step();
       write.reset();
+      const Row& before = rows.at(id);
+      if (before.verdict == judged.first) continue;
+      change.bind(1, ++next_id);
+      change.bind(2, now_ms);
+      change.bind(3, id);
+      change.bind_static(4, judged.first);
+      if (before.verdict.empty())
+        change.bind_null(5);
+      else
+        change.bind_static(5, before.verdict);
+      change.bind_static(6, judged.second);
+      change.step();
+      change.reset();
+      ++stats_.verdict_events;
     }
+    Statement record(db_,
+                     "INSERT INTO counters (name, value) VALUES ('last_event_id', ?) "
+                     "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+    record.bind(1, next_id);
+    record.step();
     tx.commit();
     stats_.changed += static_cast<std::int64_t>(results.size());
   }

@@ -44,8 +44,9 @@ std::optional<Explanation> explain_event(Database& db, const classify::Classifie
                                          std::int64_t id);
 
 struct RescoreStats {
-  std::int64_t examined = 0;  // events read
-  std::int64_t changed = 0;   // verdicts or reasons rewritten
+  std::int64_t examined = 0;        // events read
+  std::int64_t changed = 0;         // verdicts or reasons rewritten
+  std::int64_t verdict_events = 0;  // changed verdicts recorded as events (verdict_changes)
 };
 
 class Rescorer {

@@ -129,6 +129,40 @@ struct Api {
   std::int64_t body_bytes = 16 << 20;
 };
 
+// The kinds of event a webhook can take, as bits; the names are its `events` words.
+#define LINKTRACK_WEBHOOK_EVENTS(X) X(click, 1) X(open, 2) X(app, 4) X(verdict, 8)
+#define LINKTRACK_WEBHOOK_EVENT_VALUE(name, bit) name = bit,
+enum class WebhookEvent : unsigned { LINKTRACK_WEBHOOK_EVENTS(LINKTRACK_WEBHOOK_EVENT_VALUE) };
+#undef LINKTRACK_WEBHOOK_EVENT_VALUE
+
+// One webhook endpoint (`webhooks:`), delivered by the Standard Webhooks wire format.
+struct Webhook {
+  std::size_t source_index = 0;
+  std::string id;
+  std::string url;
+  // Where the secrets come from: exactly one of these is set in the file. A file or variable
+  // may hold several, separated by white space (rotation).
+  std::optional<std::string> secret_inline;
+  std::vector<std::string> secrets_inline;
+  std::optional<std::string> secret_file;
+  std::optional<std::string> secret_env;
+  std::vector<std::string> events = {"click", "open", "app", "verdict"};
+  std::vector<std::string> domains;    // empty: every domain
+  std::vector<std::string> campaigns;  // empty: every campaign
+  std::int64_t batch_max = 500;
+  std::int64_t batch_interval_ms = 1000;  // a batch goes when full or its first event is this old
+  std::int64_t timeout_ms = 10000;
+  std::int64_t max_age_seconds = 72 * 3600;  // retried until then; a dead letter after
+  bool allow_private = false;                // loopback, link-local and private addresses
+  std::optional<std::string> ca_file;        // trust for https instead of the system store
+  // Resolved by validation.
+  std::vector<std::string> keys;   // each secret's key bytes (after whsec_); never logged
+  unsigned event_bits = 0;         // LINKTRACK_WEBHOOK_EVENTS bits
+  std::vector<std::string> hosts;  // the named domains' hosts and aliases
+  bool takes(WebhookEvent e) const { return (event_bits & static_cast<unsigned>(e)) != 0; }
+  bool operator==(const Webhook&) const = default;
+};
+
 struct Log {
   std::string level = "info";
   bool access_log = false;
@@ -224,6 +258,10 @@ struct Config {
   Log log;
   Api api;
   Bots bots;
+  std::vector<Webhook> webhooks;
+  // Names this node in event ids ("NODE:LOCAL"), unique per node; unset: the click log's own
+  // name, made once when the log was created.
+  std::optional<std::string> node_id;
   BotRules bot_rules;  // resolved: the rules file with `bots` applied
 };
 

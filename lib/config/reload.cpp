@@ -28,6 +28,7 @@ constexpr RestartSetting kRestartOnly[] = {
         "listen.admin"),
     restart_only<[](auto& c) { return std::tie(c.listen.admin_tls); }>("listen.admin_tls"),
     restart_only<[](auto& c) { return std::tie(c.threads); }>("threads"),
+    restart_only<[](auto& c) { return std::tie(c.node_id); }>("node_id"),
     restart_only<[](auto& c) { return std::tie(c.store.path); }>("store.path"),
     restart_only<[](auto& c) { return std::tie(c.store.durability); }>("store.durability"),
     restart_only<[](auto& c) { return std::tie(c.store.batch_max); }>("store.batch_max"),

@@ -9,6 +9,9 @@
 #include <map>
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/url/parse.hpp>
 
 #include "net/destination.hpp"
 #include "net/pem_check.hpp"
@@ -33,6 +36,8 @@ class Validator {
     api();
     proxies();
     domains();
+    webhooks();
+    node_id();
     if (c_.default_certificate) tls(*c_.default_certificate, "tls.default_certificate");
     if (c_.favicon) {
       *c_.favicon = resolve(*c_.favicon);
@@ -256,6 +261,121 @@ class Validator {
       else
         k.secret = std::move(text);
     }
+  }
+
+  // Standard Webhooks secrets: "whsec_" and the base64 of 24 to 64 random bytes; the key is
+  // those bytes. Several (white space between) sign each request once each, for rotation.
+  void webhook_keys(Webhook& w, const std::string& path) {
+    const int sources =
+        !!w.secret_inline + !w.secrets_inline.empty() + !!w.secret_file + !!w.secret_env;
+    if (sources != 1) {
+      diag_.error(path, "exactly one of secret, secrets, secret_file or secret_env is needed");
+      return;
+    }
+    if (!serving_) return;  // only the server signs: tools need no secret
+    std::vector<std::pair<std::string, std::string>> texts;  // secret, the key that named it
+    if (!w.secrets_inline.empty()) {
+      for (std::size_t i = 0; i < w.secrets_inline.size(); ++i)
+        texts.emplace_back(w.secrets_inline[i], diag_.item_key(key_child(path, "secrets"), i));
+    } else {
+      std::string text, key;
+      if (!secret_text(path, w.secret_inline, w.secret_file, w.secret_env, text, key)) return;
+      std::size_t at = 0;
+      while ((at = text.find_first_not_of(" \t\r\n", at)) != std::string::npos) {
+        const auto end = std::min(text.find_first_of(" \t\r\n", at), text.size());
+        texts.emplace_back(text.substr(at, end - at), key);
+        at = end;
+      }
+      if (texts.empty()) diag_.error(key, "no secret in it");
+    }
+    for (const auto& [text, key] : texts) {
+      std::optional<std::string> bytes;
+      if (text.starts_with("whsec_")) bytes = util::base64_decode(std::string_view(text).substr(6));
+      if (!bytes || bytes->size() < 24 || bytes->size() > 64)
+        diag_.error(key,
+                    "expected whsec_ and the base64 of 24 to 64 random bytes (make one with "
+                    "'linktrack keys generate --webhook')");
+      else
+        w.keys.push_back(std::move(*bytes));
+    }
+  }
+
+  void webhooks() {
+    std::map<std::string, std::size_t> seen;
+    std::map<std::string, std::string> canonical;  // every host and alias -> its domain's host
+    for (const auto& d : c_.domains) {
+      canonical[d.host] = d.host;
+      for (const auto& a : d.aliases) canonical[a] = d.host;
+    }
+    for (auto& w : c_.webhooks) {
+      const std::string path = key_item("webhooks", w.source_index);
+      // The id names the endpoint's cursor in the log and its metrics: a plain word.
+      const bool plain =
+          !w.id.empty() && w.id.size() <= 64 && std::all_of(w.id.begin(), w.id.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                   ch == '.';
+          });
+      if (!plain)
+        diag_.error(key_child(path, "id"),
+                    "expected 1 to 64 letters, digits, '-', '_' or '.' (it names the endpoint's "
+                    "cursor in the click log)");
+      if (auto [it, fresh] = seen.emplace(w.id, w.source_index); !fresh)
+        diag_.error(key_child(path, "id"), "duplicate webhook id '" + w.id + "' (also webhooks[" +
+                                               std::to_string(it->second) + "])");
+      auto url = boost::urls::parse_absolute_uri(w.url);
+      if (!url || (url->scheme() != "http" && url->scheme() != "https") ||
+          url->encoded_host().empty() || url->has_userinfo() || url->has_fragment())
+        diag_.error(key_child(path, "url"),
+                    "expected an http:// or https:// URL with a host, without user:password@ or "
+                    "#fragment");
+      webhook_keys(w, path);
+      w.event_bits = 0;
+      for (std::size_t i = 0; i < w.events.size(); ++i) {
+        unsigned bit = 0;
+#define LINKTRACK_WEBHOOK_EVENT_BIT(name, value) \
+  if (w.events[i] == #name) bit = static_cast<unsigned>(WebhookEvent::name);
+        LINKTRACK_WEBHOOK_EVENTS(LINKTRACK_WEBHOOK_EVENT_BIT)
+#undef LINKTRACK_WEBHOOK_EVENT_BIT
+        if (!bit)
+          diag_.error(diag_.item_key(key_child(path, "events"), i),
+                      "unknown event '" + w.events[i] + "': expected click, open, app or verdict");
+        w.event_bits |= bit;
+      }
+      if (w.events.empty()) diag_.error(key_child(path, "events"), "name at least one event");
+      w.hosts.clear();
+      for (std::size_t i = 0; i < w.domains.size(); ++i) {
+        std::string h = w.domains[i];
+        std::transform(h.begin(), h.end(), h.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
+        auto it = canonical.find(h);
+        if (it == canonical.end())
+          diag_.error(diag_.item_key(key_child(path, "domains"), i),
+                      "'" + w.domains[i] + "' is not a configured domain");
+        else if (std::find(w.hosts.begin(), w.hosts.end(), it->second) == w.hosts.end())
+          w.hosts.push_back(it->second);
+      }
+      if (w.max_age_seconds < 60)
+        diag_.error(key_child(path, "max_age"), "must be at least a minute");
+      if (w.ca_file) {
+        *w.ca_file = resolve(*w.ca_file);
+        if (serving_ && ::access(w.ca_file->c_str(), R_OK) != 0)
+          diag_.error(key_child(path, "ca_file"), "cannot read file " + *w.ca_file);
+      }
+    }
+  }
+
+  void node_id() {
+    if (!c_.node_id) return;
+    const auto& n = *c_.node_id;
+    const bool plain = !n.empty() && n.size() <= 32 &&
+                       std::isalnum(static_cast<unsigned char>(n[0])) &&
+                       std::all_of(n.begin(), n.end(), [](char ch) {
+                         return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+                       });
+    if (!plain)
+      diag_.error("node_id",
+                  "expected 1 to 32 lower-case letters, digits or '-', starting with a letter or "
+                  "digit (it begins every event id: NODE:LOCAL)");
   }
 
   void proxies() {

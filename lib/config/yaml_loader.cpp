@@ -428,6 +428,25 @@ constexpr std::array<Key<Api>, 2> kApiKeys = {
     integer_key<Api, &Api::body_bytes, 1024, 1LL << 30>("body_bytes"),
 };
 
+// A secret's value is never echoed back in an error; its form is checked in validate.cpp.
+constexpr std::array<Key<Webhook>, 15> kWebhookKeys = {
+    required(string_key<Webhook, &Webhook::id>("id")),
+    required(string_key<Webhook, &Webhook::url>("url")),
+    optional_string_key<Webhook, &Webhook::secret_inline>("secret"),
+    strings_key<Webhook, &Webhook::secrets_inline>("secrets"),
+    optional_string_key<Webhook, &Webhook::secret_file>("secret_file"),
+    optional_string_key<Webhook, &Webhook::secret_env>("secret_env"),
+    strings_key<Webhook, &Webhook::events>("events"),
+    strings_key<Webhook, &Webhook::domains>("domains"),
+    strings_key<Webhook, &Webhook::campaigns>("campaigns"),
+    integer_key<Webhook, &Webhook::batch_max, 1, 10000>("batch_max"),
+    integer_key<Webhook, &Webhook::batch_interval_ms, 0, 600000>("batch_interval_ms"),
+    integer_key<Webhook, &Webhook::timeout_ms, 100, 120000>("timeout_ms"),
+    seconds_key<Webhook, &Webhook::max_age_seconds>("max_age"),
+    boolean_key<Webhook, &Webhook::allow_private>("allow_private"),
+    optional_string_key<Webhook, &Webhook::ca_file>("ca_file"),
+};
+
 struct Proxies {
   std::vector<std::string> trusted;
 };
@@ -441,7 +460,7 @@ constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
     optional_section_key<TlsSection, &TlsSection::default_certificate, kTlsKeys>(
         "default_certificate")};
 
-constexpr std::array<Key<Config>, 13> kRootKeys = {
+constexpr std::array<Key<Config>, 15> kRootKeys = {
     section_key<Config, &Config::listen, kListenKeys>("listen"),  // serving needs it (validate)
     integer_key<Config, &Config::threads, 0, 1024>("threads"),
     required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
@@ -464,6 +483,8 @@ constexpr std::array<Key<Config>, 13> kRootKeys = {
     section_key<Config, &Config::log, kLogKeys>("log"),
     section_key<Config, &Config::api, kApiKeys>("api"),
     section_key<Config, &Config::bots, kBotsKeys>("bots"),
+    list_key<Config, &Config::webhooks, kWebhookKeys>("webhooks"),
+    optional_string_key<Config, &Config::node_id>("node_id"),
 };
 
 template <class Model, std::size_t N>

@@ -408,11 +408,12 @@ def test_events_page_every_event_exactly_once_while_clicks_arrive():
                 assert status == 200, data
                 assert r.getheader("Content-Type") == "application/x-ndjson"
                 lines = data.decode().splitlines()
-                nxt = int(r.getheader("Linktrack-Next-After"))
+                nxt = r.getheader("Linktrack-Next-After")  # NODE:LOCAL, the last event's id
                 assert int(r.getheader("Linktrack-Event-Count")) == len(lines)
                 pages += 1
                 if not lines:
-                    assert nxt == after  # an empty page gives the cursor back
+                    # An empty page gives the cursor back.
+                    assert nxt.split(":")[1] == str(after).split(":")[-1], (nxt, after)
                     if done.is_set():
                         # The writer commits within its interval: one more look after it.
                         time.sleep(0.3)
@@ -432,10 +433,13 @@ def test_events_page_every_event_exactly_once_while_clicks_arrive():
             t.join()
             assert pages > 3
             assert len(seen) == len(set(seen)) == clicks, (len(seen), len(set(seen)))
-            assert seen == sorted(seen)
+            local = [int(i.split(":")[1]) for i in seen]
+            assert local == sorted(local)
             with sqlite3.connect(f.setup.db) as db:
                 ids = [r[0] for r in db.execute("SELECT id FROM events ORDER BY id")]
-            assert seen == ids
+                node = db.execute("SELECT value FROM properties WHERE name = 'node_id'").fetchone()
+            assert local == ids
+            assert all(i.startswith(node[0] + ":") for i in seen)
             # The same rows as `export`, CSV included; filters as export's.
             status, r, data = f.api.request("GET", "/api/v1/events?limit=100000")
             cli = run("export", "-c", f.setup.config, check=True).stdout
@@ -447,8 +451,13 @@ def test_events_page_every_event_exactly_once_while_clicks_arrive():
             rows = list(csv.DictReader(io.StringIO(data.decode())))
             assert len(rows) == clicks and rows[0]["campaign"] == "live"
             status, r, data = f.api.request("GET", "/api/v1/events?campaign=none&since=1h")
-            assert status == 200 and data == b"" and r.getheader("Linktrack-Next-After") == "0"
-            for bad in ("limit=0", "limit=100001", "after=-1", "after=x", "format=xml",
+            assert status == 200 and data == b""
+            assert r.getheader("Linktrack-Next-After") == node[0] + ":0"
+            # The cursor as the header gives it, or its number; another node's is refused.
+            status, r, data = f.api.request("GET", f"/api/v1/events?after={seen[-2]}")
+            assert status == 200 and json.loads(data)["id"] == seen[-1], data
+            for bad in ("limit=0", "limit=100001", "after=-1", "after=x", "after=other:3",
+                        "format=xml",
                         "until=soon", "campaign=a&campaign=b", "sort=id"):
                 err = f.api.json("GET", "/api/v1/events?" + bad, expect=400)
                 assert err["error"]["code"] == "bad_request", (bad, err)

@@ -78,9 +78,10 @@ TEST_CASE("upgrading a version-1 log keeps every row and id, and still checks ki
   rows.step();
   CHECK(rows.text(0) == "7clickr1 9openr2 12app-");
   CHECK_THROWS(db.exec("INSERT INTO events (time_ms, kind, host, key_id) VALUES (1, 'x', 'h', 1)"));
-  clicklog::Statement indexes(db,
-                              "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
-                              "sqlite_master WHERE type = 'index' ORDER BY name)");
+  clicklog::Statement indexes(
+      db,
+      "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+      "sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name)");
   indexes.step();
   CHECK(indexes.text(0) == "events_campaign_time events_time");
 }

@@ -173,12 +173,16 @@ TEST_CASE("export pages by id: limit, after, and the cursor of an empty page") {
     q.after_id = after;
     q.limit = limit;
     q.campaign = campaign;
+    q.node_id = "n1";
     std::ostringstream out;
     auto r = clicklog::export_events(db, q, clicklog::ExportFormat::ndjson, out);
     std::vector<std::int64_t> ids;
     std::istringstream lines(out.str());
-    for (std::string line; std::getline(lines, line);)
-      ids.push_back(nlohmann::json::parse(line)["id"].get<std::int64_t>());
+    for (std::string line; std::getline(lines, line);) {
+      const auto id = nlohmann::json::parse(line)["id"].get<std::string>();
+      CHECK(id.starts_with("n1:"));  // NODE:LOCAL
+      ids.push_back(std::stoll(id.substr(3)));
+    }
     CHECK(static_cast<std::int64_t>(ids.size()) == r.events);
     return std::pair{ids, r.last_id};
   };
