@@ -134,7 +134,9 @@ void WebhookService::apply(const std::shared_ptr<const config::Config>& config) 
     metrics_.erase(it->first);
     it = workers_.erase(it);
   }
-  for (const auto& [id, hook] : wanted) {
+  for (const auto& entry : wanted) {
+    const auto& id = entry.first;
+    const config::Webhook* hook = entry.second;  // not a structured binding: a lambda takes it
     auto it = workers_.find(id);
     if (it == workers_.end()) {
       launch(*hook);

@@ -216,35 +216,4 @@ std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFor
   return out;
 }
 
-std::int64_t forget_recipient(Database& db, const std::string& recipient) {
-  // No index on recipient (it would cost the writer a random insert per click, see
-  // migrations/0002_lighter_inserts.sql), so this scans:
-  // in rowid slices, one short transaction each, so that a running server's writer is only
-  // ever held off for one slice. Rows written meanwhile are covered by reading the end again.
-  constexpr std::int64_t kSlice = 65536;
-  Statement last(db, "SELECT coalesce(max(id), 0) FROM events");
-  Statement del(db, "DELETE FROM events WHERE id >= ? AND id < ? AND recipient = ?");
-  Statement first(db, "SELECT coalesce(min(id), 0) FROM events");
-  first.step();
-  std::int64_t from = first.int64(0);
-  std::int64_t deleted = 0;
-  for (;;) {
-    last.reset();
-    last.step();
-    const std::int64_t end = last.int64(0) + 1;
-    if (from >= end) break;
-    for (; from < end; from += kSlice) {
-      Transaction tx(db);
-      del.reset();
-      del.bind(1, from);
-      del.bind(2, from + kSlice);
-      del.bind(3, recipient);
-      del.step();
-      deleted += sqlite3_changes(db.handle());
-      tx.commit();
-    }
-  }
-  return deleted;
-}
-
 }  // namespace linktrack::clicklog

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clicklog/database.hpp"
+#include "clicklog/forget.hpp"
 #include "util/named_enum.hpp"
 
 namespace linktrack::clicklog {
@@ -40,7 +41,5 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q);
 enum class StatsFormat { table, json, csv };
 std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFormat format);
 
-// Deletes every event of one recipient; returns how many.
-std::int64_t forget_recipient(Database& db, const std::string& recipient);
 
 }  // namespace linktrack::clicklog

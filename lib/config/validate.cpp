@@ -328,6 +328,10 @@ class Validator {
         diag_.error(key_child(path, "url"),
                     "expected an http:// or https:// URL with a host, without user:password@ or "
                     "#fragment");
+      else if (url->scheme() == "http" && !w.allow_private)
+        diag_.warning(key_child(path, "url"),
+                      "events (recipients, client addresses) would cross the network unencrypted: "
+                      "use https");
       webhook_keys(w, path);
       w.event_bits = 0;
       for (std::size_t i = 0; i < w.events.size(); ++i) {

@@ -282,6 +282,13 @@ std::vector<DeadLetter> dead_letters(clicklog::Database& db, const std::string& 
 std::int64_t replay(clicklog::Database& db, const std::string& endpoint,
                     std::optional<std::int64_t> since_ms, std::int64_t now_ms) {
   Transaction tx(db);
+  // An endpoint not yet started gets its cursor here (at the log's end, as a start would give
+  // it), so that its history can be sent from its first start.
+  Statement cursor(db,
+                   "INSERT INTO webhook_endpoints (endpoint, after_id) VALUES (?, coalesce((SELECT "
+                   "value FROM counters WHERE name = 'last_event_id'), 0)) ON CONFLICT DO NOTHING");
+  cursor.bind(1, endpoint);
+  cursor.step();
   Statement revive(db,
                    "UPDATE webhook_batches SET dead_ms = NULL, attempts = 0, created_ms = ?, "
                    "next_attempt_ms = ? WHERE endpoint = ? AND dead_ms IS NOT NULL");

@@ -2,7 +2,10 @@
 """Runs linktrack and nginx (static return 302 with the same Set-Cookie headers) with the same
 certificate, one thread/worker each on CPU 0, and drives them with wrk on CPU 1, alternating
 A B A B. Prints a table (figure, linktrack, nginx, ratio) and writes it as JSON under
-tests/bench/results/. Called by compare.sh, which installs wrk and nginx and builds linktrack."""
+tests/bench/results/. Called by compare.sh, which installs wrk and nginx and builds linktrack.
+With --webhook, linktrack also delivers every event to a webhook receiver in this process
+(tests/integration/webhook_receiver.py, verifying signatures), as an operator with a CRM
+endpoint would run it; the table then says whether every event arrived."""
 
 import argparse
 import datetime
@@ -20,6 +23,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from webhook_receiver import Receiver  # noqa: E402
 
 HOST = "links.bench.test"          # the TLS domain
 PLAIN_HOST = "plain.bench.test"    # the same domain served over plain HTTP (as behind a CDN)
@@ -65,8 +71,11 @@ def process_tree_hwm(pid):
     return total
 
 
+WEBHOOK_SECRET = "whsec_" + SECRET
+
+
 class Servers:
-    def __init__(self, binary, tmp):
+    def __init__(self, binary, tmp, webhook_url=None):
         self.binary, self.tmp = binary, tmp
         self.lt = {"http": free_port(), "https": free_port(), "admin": free_port()}
         self.ngx = {"http": free_port(), "https": free_port()}
@@ -102,6 +111,10 @@ domains:
       max_age: 30d
       names: {{campaign: lt_campaign, template: lt_template, message: lt_message, recipient: lt_recipient}}
     append_query: {{utm_source: email}}
+""")
+            if webhook_url:
+                f.write(f"""webhooks:
+  - {{id: bench, url: "{webhook_url}", secret: "{WEBHOOK_SECRET}", allow_private: true}}
 """)
         cookie_lines = "\n".join(f'      add_header Set-Cookie "{c}" always;' for c in COOKIES)
         with open(f"{tmp}/nginx.conf", "w") as f:
@@ -233,10 +246,16 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--duration", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--webhook", action="store_true",
+                    help="linktrack also delivers every event to a webhook receiver")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     tmp = tempfile.mkdtemp(prefix="linktrack-bench-")
-    servers = Servers(binary, tmp)
+    receiver = None
+    if args.webhook:
+        receiver = Receiver([WEBHOOK_SECRET]).__enter__()
+        receiver.count_only = True
+    servers = Servers(binary, tmp, receiver.url if receiver else None)
     scenarios = [("http_keepalive", "http", False, 64), ("https_new_connection", "https", True, 64),
                  ("https_keepalive", "https", False, 64)]
     results = {s[0]: {"linktrack": [], "nginx": []} for s in scenarios}
@@ -292,6 +311,11 @@ def main():
         con = sqlite3.connect(f"{tmp}/clicks.db")
         rows = con.execute("SELECT count(*) FROM events").fetchone()[0]
         con.close()
+        if receiver:
+            # What was still pending when the last run stopped goes out at the next start.
+            servers.start("linktrack")
+            receiver.wait_for_events(rows, 120)
+            servers.stop()
     finally:
         try:
             servers.stop()
@@ -313,6 +337,9 @@ def main():
     table.append(("peak RSS KiB", peak["linktrack"], peak["nginx"]))
     table.append(("bytes per idle keep-alive connection", idle["linktrack"], idle["nginx"]))
     table.append(("clicks answered 302 / events in SQLite", clicks_sent, rows))
+    if receiver:
+        table.append(("events delivered to the webhook / events in SQLite",
+                      receiver.events_received, rows))
 
     print()
     print(f"{'figure':52} {'linktrack':>12} {'nginx':>12} {'ratio':>8}")
@@ -333,10 +360,16 @@ def main():
     with open(path, "w") as f:
         json.dump({"commit": commit, "date": stamp, "duration_s": args.duration,
                    "rounds": args.rounds, "cpus": "servers on CPU 0, wrk on CPU 1",
+                   "webhook": bool(receiver),
+                   "webhook_events_delivered": receiver.events_received if receiver else None,
                    "rows": out_rows, "events_match": rows == clicks_sent,
                    "events_dropped": dropped}, f, indent=2)
     print(f"written to {path}")
     shutil.rmtree(tmp, ignore_errors=True)
+    if receiver:
+        receiver.__exit__(None, None, None)
+        if receiver.events_received != rows:
+            return 1
     return 0 if rows == clicks_sent else 1
 
 

@@ -2,7 +2,7 @@
 # linktrack against nginx's static `return 302`, side by side in one run, on loopback:
 # servers pinned to CPU 0 with one thread/worker, wrk pinned to CPU 1. Prints one table and
 # writes tests/bench/results/DATE.json. Not part of the test suite; takes about 3 minutes.
-#   tests/bench/compare.sh [--duration SECONDS]
+#   tests/bench/compare.sh [--duration SECONDS] [--webhook]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

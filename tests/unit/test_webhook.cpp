@@ -3,6 +3,7 @@
 
 #include "clicklog/database.hpp"
 #include "clicklog/feed.hpp"
+#include "clicklog/forget.hpp"
 #include "net/address_policy.hpp"
 #include "test_helpers.hpp"
 #include "util/base64.hpp"
@@ -237,4 +238,36 @@ TEST_CASE("the outbox: batches made once, re-sent as they were, acknowledged, de
   box.enable();
   CHECK_FALSE(box.disabled());
   CHECK(box.pending()->seq == history->seq);
+}
+
+TEST_CASE("forget takes a recipient's events out of batches not yet delivered") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  clicklog::FeedReader feed(db, {}, "n");
+  webhook::Outbox box(db, "crm", "n");
+  box.open();
+  db.exec(
+      "INSERT INTO events (id, time_ms, kind, host, recipient, key_id) VALUES (1, 1, 'click', "
+      "'h', 'ann', 1), (2, 2, 'click', 'h', 'bob', 1), (3, 3, 'click', 'h', 'ann', 1)");
+  db.exec(
+      "INSERT INTO verdict_changes (id, time_ms, event_id, verdict) VALUES (4, 4, 1, 'bot'), (5, "
+      "5, 2, 'bot')");
+  db.exec("UPDATE counters SET value = 5 WHERE name = 'last_event_id'");
+  std::int64_t wait = 0;
+  auto b = box.make(feed, 100, 0, 10, wait);
+  REQUIRE(b);
+  CHECK(b->events == 5);
+  CHECK(clicklog::forget_recipient(db, "ann") == 2);
+  auto left = box.pending();
+  REQUIRE(left);
+  CHECK(left->seq == b->seq);
+  CHECK(left->events == 2);  // bob's click and the change of its verdict; ann's change named her
+  CHECK(left->body.find("\"ann\"") == std::string::npos);
+  CHECK(data_ids(left->body) == std::vector<std::string>{"n:2", "n:5"});
+  clicklog::Statement changes(db, "SELECT group_concat(id) FROM verdict_changes");
+  changes.step();
+  CHECK(changes.text(0) == "5");  // the change about ann's event went with it
+  CHECK(clicklog::forget_recipient(db, "bob") == 1);
+  CHECK_FALSE(box.pending());  // emptied: gone
 }
