@@ -123,6 +123,12 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+        # A sanitized server reports a memory error or undefined behaviour on its output: that
+        # fails the test even when every answer it gave looked right.
+        out = self.output()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in out and exc[0] is None:
+                raise AssertionError(f"the server reported '{marker}':\n" + out[-4000:])
 
 
 def main(tests):

@@ -327,6 +327,7 @@ def test_config_errors_name_the_key():
             "  - {id: a, url: \"ftp://x.test/\", secret: \"whsec_short\"}\n",
             "  - {id: a, url: \"https://x.test/\", secret: \"" + SECRET_A +
             "\", events: [click, bounce], domains: [nowhere.test]}\n",
+            "  - {id: b, url: \"http://crm.example.com/x\", secret: \"" + SECRET_A + "\"}\n",
         ])
         p = run("check-config", "-c", setup.config)
         assert p.returncode != 0
@@ -336,6 +337,7 @@ def test_config_errors_name_the_key():
         assert "duplicate webhook id 'a'" in err, err
         assert "webhooks[1].events[1]" in err and "bounce" in err, err
         assert "webhooks[1].domains[0]" in err, err
+        assert "webhooks[2].url: warning: events (recipients, client addresses) would cross" in err
 
 
 if __name__ == "__main__":
