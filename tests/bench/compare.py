@@ -3,9 +3,10 @@
 certificate, one thread/worker each on CPU 0, and drives them with wrk on CPU 1, alternating
 A B A B. Prints a table (figure, linktrack, nginx, ratio) and writes it as JSON under
 tests/bench/results/. Called by compare.sh, which installs wrk and nginx and builds linktrack.
-With --webhook, linktrack also delivers every event to a webhook receiver in this process
-(tests/integration/webhook_receiver.py, verifying signatures), as an operator with a CRM
-endpoint would run it; the table then says whether every event arrived."""
+With --webhook, a third server joins the rotation: linktrack delivering every event to a
+webhook receiver in this process (tests/integration/webhook_receiver.py, verifying signatures),
+as an operator with a CRM endpoint runs it, so its ratio to nginx comes from the same run as
+the plain one's; the table then also says whether every event arrived."""
 
 import argparse
 import datetime
@@ -26,6 +27,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from webhook_receiver import Receiver  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(__file__))
+from machine import machine  # noqa: E402
 
 HOST = "links.bench.test"          # the TLS domain
 PLAIN_HOST = "plain.bench.test"    # the same domain served over plain HTTP (as behind a CDN)
@@ -72,6 +76,7 @@ def process_tree_hwm(pid):
 
 
 WEBHOOK_SECRET = "whsec_" + SECRET
+WITH_WEBHOOK = "linktrack+webhook"
 
 
 class Servers:
@@ -112,8 +117,15 @@ domains:
       names: {{campaign: lt_campaign, template: lt_template, message: lt_message, recipient: lt_recipient}}
     append_query: {{utm_source: email}}
 """)
-            if webhook_url:
-                f.write(f"""webhooks:
+        self.webhook_config = None
+        if webhook_url:
+            # The same server with its own log, delivering to the receiver.
+            self.webhook_config = f"{tmp}/linktrack-webhook.yaml"
+            with open(self.config) as f:
+                text = f.read().replace("store: {path: clicks.db}",
+                                        "store: {path: clicks-webhook.db}")
+            with open(self.webhook_config, "w") as f:
+                f.write(text + f"""webhooks:
   - {{id: bench, url: "{webhook_url}", secret: "{WEBHOOK_SECRET}", allow_private: true}}
 """)
         cookie_lines = "\n".join(f'      add_header Set-Cookie "{c}" always;' for c in COOKIES)
@@ -156,11 +168,12 @@ http {{
                     f.write(url.split(host, 1)[1] + "\n")
 
     def start(self, which):
-        if which == "linktrack":
-            subprocess.run([self.binary, "migrate", "-c", self.config], check=True,
+        if which.startswith("linktrack"):
+            config = self.webhook_config if which == WITH_WEBHOOK else self.config
+            subprocess.run([self.binary, "migrate", "-c", config], check=True,
                            capture_output=True)
             self.proc = subprocess.Popen(["taskset", "-c", "0", self.binary, "serve", "-c",
-                                          self.config], stdout=subprocess.DEVNULL,
+                                          config], stdout=subprocess.DEVNULL,
                                          stderr=open(f"{self.tmp}/linktrack.log", "a"))
             wait_port(self.lt["https"])
             return self.lt
@@ -247,7 +260,7 @@ def main():
     ap.add_argument("--duration", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--webhook", action="store_true",
-                    help="linktrack also delivers every event to a webhook receiver")
+                    help="also run linktrack delivering every event to a webhook receiver")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     tmp = tempfile.mkdtemp(prefix="linktrack-bench-")
@@ -256,25 +269,32 @@ def main():
         receiver = Receiver([WEBHOOK_SECRET]).__enter__()
         receiver.count_only = True
     servers = Servers(binary, tmp, receiver.url if receiver else None)
+    names = ["linktrack"] + ([WITH_WEBHOOK] if receiver else []) + ["nginx"]
+    ours = names[:-1]
     scenarios = [("http_keepalive", "http", False, 64), ("https_new_connection", "https", True, 64),
                  ("https_keepalive", "https", False, 64)]
-    results = {s[0]: {"linktrack": [], "nginx": []} for s in scenarios}
-    peak = {"linktrack": 0, "nginx": 0}
-    clicks_sent = 0
-    dropped = 0  # events the click queue refused (full), as the server counted them
+    results = {s[0]: {n: [] for n in names} for s in scenarios}
+    peak = {n: 0 for n in names}
+    clicks_sent = {n: 0 for n in ours}
+    dropped = {n: 0 for n in ours}  # events the click queue refused (full), as counted
+
+    def count_clicks(name, ports):
+        c, d = clicks_and_drops(ports["admin"])
+        clicks_sent[name] += c
+        dropped[name] += d
+
     try:
         for rnd in range(args.rounds):
-            for name in ("linktrack", "nginx"):
+            for name in names:
                 ports = servers.start(name)
                 for scenario, scheme, close, conns in scenarios:
                     r = wrk(tmp, f"{scheme}://127.0.0.1:{ports[scheme]}", conns, args.duration, close)
                     results[scenario][name].append(r)
-                    print(f"round {rnd + 1} {name:9} {scenario:22} {r['rps']:>10.0f} req/s "
+                    print(f"round {rnd + 1} {name:17} {scenario:22} {r['rps']:>10.0f} req/s "
                           f"p50 {r['p50_ms']} ms p99 {r['p99_ms']} ms", flush=True)
                 peak[name] = max(peak[name], process_tree_hwm(servers.proc.pid))
-                if name == "linktrack":
-                    c, d = clicks_and_drops(ports["admin"])
-                    clicks_sent, dropped = clicks_sent + c, dropped + d
+                if name in ours:
+                    count_clicks(name, ports)
                 servers.stop()
 
         # Latency at half of linktrack's peak keep-alive rate, paced (1 request per connection
@@ -282,18 +302,17 @@ def main():
         half = statistics.mean(r["rps"] for r in results["http_keepalive"]["linktrack"]) / 2
         paced_conns = max(1, round(half / 1000))
         half_rate = {}
-        for name in ("linktrack", "nginx"):
+        for name in names:
             ports = servers.start(name)
             half_rate[name] = wrk(tmp, f"http://127.0.0.1:{ports['http']}", paced_conns,
                                   args.duration, pause=1)
-            if name == "linktrack":
-                c, d = clicks_and_drops(ports["admin"])
-                clicks_sent, dropped = clicks_sent + c, dropped + d
+            if name in ours:
+                count_clicks(name, ports)
             servers.stop()
 
         # Memory of 10,000 idle keep-alive connections.
         idle = {}
-        for name in ("linktrack", "nginx"):
+        for name in names:
             ports = servers.start(name)
             time.sleep(0.5)
             pid = servers.proc.pid
@@ -308,13 +327,15 @@ def main():
                 s.close()
             servers.stop()
 
-        con = sqlite3.connect(f"{tmp}/clicks.db")
-        rows = con.execute("SELECT count(*) FROM events").fetchone()[0]
-        con.close()
+        rows = {}
+        for name in ours:
+            con = sqlite3.connect(f"{tmp}/clicks{'-webhook' if name == WITH_WEBHOOK else ''}.db")
+            rows[name] = con.execute("SELECT count(*) FROM events").fetchone()[0]
+            con.close()
         if receiver:
             # What was still pending when the last run stopped goes out at the next start.
-            servers.start("linktrack")
-            receiver.wait_for_events(rows, 120)
+            servers.start(WITH_WEBHOOK)
+            receiver.wait_for_events(rows[WITH_WEBHOOK], 120)
             servers.stop()
     finally:
         try:
@@ -329,28 +350,36 @@ def main():
     table = []
     for scenario, *_ in scenarios:
         for key, label in (("rps", "req/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms")):
-            table.append((f"{scenario} {label}", mean(scenario, "linktrack", key),
-                          mean(scenario, "nginx", key)))
+            table.append((f"{scenario} {label}", [mean(scenario, n, key) for n in names]))
     for key, label in (("rps", "req/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms")):
-        table.append((f"half-peak ({half:.0f}/s target) {label}", half_rate["linktrack"][key],
-                      half_rate["nginx"][key]))
-    table.append(("peak RSS KiB", peak["linktrack"], peak["nginx"]))
-    table.append(("bytes per idle keep-alive connection", idle["linktrack"], idle["nginx"]))
-    table.append(("clicks answered 302 / events in SQLite", clicks_sent, rows))
-    if receiver:
-        table.append(("events delivered to the webhook / events in SQLite",
-                      receiver.events_received, rows))
+        table.append((f"half-peak ({half:.0f}/s target) {label}",
+                      [half_rate[n][key] for n in names]))
+    table.append(("peak RSS KiB", [peak[n] for n in names]))
+    table.append(("bytes per idle keep-alive connection", [idle[n] for n in names]))
 
+    fmt = lambda v: "-" if v is None else (f"{v:.3f}" if isinstance(v, float) and v < 100 else f"{v:.0f}")
     print()
-    print(f"{'figure':52} {'linktrack':>12} {'nginx':>12} {'ratio':>8}")
+    print(f"{'figure':52} " + " ".join(f"{n:>17}" for n in names) + " " +
+          " ".join(f"{'ratio ' + ('+wh' if n == WITH_WEBHOOK else ''):>9}" for n in ours))
     out_rows = []
-    for label, a, b in table:
-        ratio = (a / b) if (a is not None and b) else None
-        fmt = lambda v: "-" if v is None else (f"{v:.3f}" if isinstance(v, float) and v < 100 else f"{v:.0f}")
-        print(f"{label:52} {fmt(a):>12} {fmt(b):>12} {('-' if ratio is None else f'{ratio:.2f}'):>8}")
-        out_rows.append({"figure": label, "linktrack": a, "nginx": b, "ratio": ratio})
-    print(f"\nevents in SQLite {'equal' if rows == clicks_sent else 'DIFFER FROM'} the 302s answered "
-          f"({rows} / {clicks_sent}); the server counted {dropped} dropped (queue full)")
+    for label, values in table:
+        ratios = [(v / values[-1]) if (v is not None and values[-1]) else None
+                  for v in values[:-1]]
+        print(f"{label:52} " + " ".join(f"{fmt(v):>17}" for v in values) + " " +
+              " ".join(f"{('-' if r is None else f'{r:.2f}'):>9}" for r in ratios))
+        row = {"figure": label, **dict(zip(names, values)), "ratio": ratios[0]}
+        if receiver:
+            row["ratio_with_webhook"] = ratios[1]
+        out_rows.append(row)
+    ok = all(rows[n] == clicks_sent[n] for n in ours)
+    for n in ours:
+        print(f"{n}: events in SQLite {'equal' if rows[n] == clicks_sent[n] else 'DIFFER FROM'} "
+              f"the 302s answered ({rows[n]} / {clicks_sent[n]}); {dropped[n]} dropped (queue full)")
+    if receiver:
+        delivered = receiver.events_received
+        print(f"{WITH_WEBHOOK}: events delivered to the webhook {'equal' if delivered == rows[WITH_WEBHOOK] else 'DIFFER FROM'} "
+              f"the events in SQLite ({delivered} / {rows[WITH_WEBHOOK]})")
+        ok = ok and delivered == rows[WITH_WEBHOOK]
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
@@ -360,17 +389,16 @@ def main():
     with open(path, "w") as f:
         json.dump({"commit": commit, "date": stamp, "duration_s": args.duration,
                    "rounds": args.rounds, "cpus": "servers on CPU 0, wrk on CPU 1",
-                   "webhook": bool(receiver),
-                   "webhook_events_delivered": receiver.events_received if receiver else None,
-                   "rows": out_rows, "events_match": rows == clicks_sent,
-                   "events_dropped": dropped}, f, indent=2)
+                   "machine": machine(), "rows": out_rows,
+                   "events_match": all(rows[n] == clicks_sent[n] for n in ours),
+                   "events_dropped": dropped,
+                   "webhook_events_delivered": receiver.events_received if receiver else None},
+                  f, indent=2)
     print(f"written to {path}")
     shutil.rmtree(tmp, ignore_errors=True)
     if receiver:
         receiver.__exit__(None, None, None)
-        if receiver.events_received != rows:
-            return 1
-    return 0 if rows == clicks_sent else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

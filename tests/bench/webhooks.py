@@ -25,12 +25,12 @@ SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()
 
 
 def run_once(binary, work, events, batch_max):
-    admin = free_port()
+    admin, http = free_port(), free_port()
     config = os.path.join(work, "linktrack.yaml")
     with Receiver([SECRET]) as rx:
         rx.count_only = True
         with open(config, "w") as f:
-            f.write(f"""listen: {{admin: "127.0.0.1:{admin}"}}
+            f.write(f"""listen: {{http: "127.0.0.1:{http}", admin: "127.0.0.1:{admin}"}}
 threads: 1
 keys: [{{id: 1, secret_file: token-key}}]
 store: {{path: clicks.db}}
@@ -47,10 +47,15 @@ webhooks:
                         "--since", "400d"], check=True, capture_output=True)
         started = time.monotonic()
         cpu_before = os.times()
-        server = subprocess.Popen([binary, "serve", "-c", config], stderr=subprocess.DEVNULL)
+        server = subprocess.Popen([binary, "serve", "-c", config], stderr=subprocess.PIPE,
+                                  text=True)
         try:
-            if not rx.wait_for_events(events, 3600):
-                raise SystemExit(f"only {rx.events_received} of {events} arrived")
+            deadline = time.monotonic() + 3600
+            while not rx.wait_for_events(events, 1):
+                if server.poll() is not None:
+                    raise SystemExit("the server stopped: " + server.stderr.read())
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"only {rx.events_received} of {events} arrived")
             elapsed = time.monotonic() - started
             with open(f"/proc/{server.pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
