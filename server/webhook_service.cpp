@@ -30,6 +30,12 @@ struct WebhookService::Worker {
                   [this] { return stopping || changed || enable; });
     return !stopping;
   }
+  // After an error: sleeps `ms` unless stopped (a reload meanwhile is taken after it).
+  bool back_off(std::int64_t ms) {
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping; });
+    return !stopping;
+  }
   void tell(const std::function<void()>& what) {
     {
       std::lock_guard lock(mutex);
@@ -44,7 +50,7 @@ struct WebhookService::Worker {
     clicklog::WriterPriority priority;
     priority.attach(true);
     auto last_error_log = std::chrono::steady_clock::time_point{};
-    while (!stopping) {
+    while (!cancel.load()) {
       try {
         clicklog::Database db(store.path, clicklog::Database::Mode::read_write,
                               static_cast<int>(store.busy_timeout_ms));
@@ -80,7 +86,7 @@ struct WebhookService::Worker {
           spdlog::error("webhook {}: {}; retrying", metrics->endpoint, e.what());
           last_error_log = now;
         }
-        if (!pause(1000)) return;
+        if (!back_off(1000)) return;
       }
     }
   }
