@@ -41,5 +41,4 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q);
 enum class StatsFormat { table, json, csv };
 std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFormat format);
 
-
 }  // namespace linktrack::clicklog
