@@ -2,12 +2,10 @@
 
 #include "classify/classifier.hpp"
 #include "clicklog/event_text.hpp"
+#include "clicklog/id_sequence.hpp"
 
 namespace linktrack::clicklog {
 namespace {
-
-constexpr const char* kLastIdSql =
-    "SELECT coalesce((SELECT value FROM counters WHERE name = 'last_event_id'), 0)";
 
 // "?, ?, ?" for n values.
 std::string placeholders(std::size_t n) {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "classify/evidence.hpp"
+#include "clicklog/id_sequence.hpp"
 #include "net/cidr.hpp"
 #include "util/clock.hpp"
 
@@ -181,9 +182,7 @@ std::size_t Rescorer::step(std::size_t limit) {
     // A changed verdict (not only its reasons) is an event of its own for the log's consumers
     // (webhooks), numbered from the events' sequence inside this write transaction: ids stay
     // in commit order, which is what lets a consumer's cursor never miss one.
-    Statement last(db_,
-                   "SELECT max(coalesce((SELECT max(id) FROM events), 0), coalesce((SELECT value "
-                   "FROM counters WHERE name = 'last_event_id'), 0))");
+    Statement last(db_, kIdBaseSql);
     last.step();
     std::int64_t next_id = last.int64(0);
     last.reset();
@@ -212,9 +211,7 @@ std::size_t Rescorer::step(std::size_t limit) {
       change.reset();
       ++stats_.verdict_events;
     }
-    Statement record(db_,
-                     "INSERT INTO counters (name, value) VALUES ('last_event_id', ?) "
-                     "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+    Statement record(db_, kRecordLastIdSql);
     record.bind(1, next_id);
     record.step();
     tx.commit();

@@ -5,6 +5,7 @@
 
 #include "clicklog/database.hpp"
 #include "clicklog/event_columns.hpp"
+#include "clicklog/id_sequence.hpp"
 #include "clicklog/writer_priority.hpp"
 #include "util/clock.hpp"
 
@@ -20,12 +21,8 @@ struct SqliteWriter::Connection {
   explicit Connection(const config::Store& store)
       : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
         insert(db, (prepare(db), event_insert_sql())),
-        last_id(db,
-                "SELECT max(coalesce((SELECT max(id) FROM events), 0), coalesce((SELECT value "
-                "FROM counters WHERE name = 'last_event_id'), 0))"),
-        record_last(db,
-                    "INSERT INTO counters (name, value) VALUES ('last_event_id', ?) "
-                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
+        last_id(db, kIdBaseSql),
+        record_last(db, kRecordLastIdSql),
         identity(file_identity(store.path)) {}
   static Database& prepare(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");

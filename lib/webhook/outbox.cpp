@@ -1,6 +1,7 @@
 #include "webhook/outbox.hpp"
 
 #include "clicklog/event_text.hpp"
+#include "clicklog/id_sequence.hpp"
 
 namespace linktrack::webhook {
 
@@ -31,6 +32,14 @@ Batch batch_from(const Statement& s, const std::string& node_id) {
   return b;
 }
 
+// The endpoint's cursor, made at the log's end the first time it is named.
+void ensure_cursor(clicklog::Database& db, const std::string& endpoint) {
+  Statement s(db, std::string("INSERT INTO webhook_endpoints (endpoint, after_id) VALUES (?, (") +
+                      clicklog::kLastIdSql + ")) ON CONFLICT DO NOTHING");
+  s.bind(1, endpoint);
+  s.step();
+}
+
 // Normal priority for as long as it lives (a write transaction), idle after.
 class Raised {
  public:
@@ -55,11 +64,7 @@ Outbox::Outbox(clicklog::Database& db, std::string endpoint, std::string node_id
 void Outbox::open() {
   Raised raised(priority_);
   Transaction tx(db_);
-  Statement s(db_,
-              "INSERT INTO webhook_endpoints (endpoint, after_id) VALUES (?, coalesce((SELECT "
-              "value FROM counters WHERE name = 'last_event_id'), 0)) ON CONFLICT DO NOTHING");
-  s.bind(1, endpoint_);
-  s.step();
+  ensure_cursor(db_, endpoint_);
   tx.commit();
 }
 
@@ -284,11 +289,7 @@ std::int64_t replay(clicklog::Database& db, const std::string& endpoint,
   Transaction tx(db);
   // An endpoint not yet started gets its cursor here (at the log's end, as a start would give
   // it), so that its history can be sent from its first start.
-  Statement cursor(db,
-                   "INSERT INTO webhook_endpoints (endpoint, after_id) VALUES (?, coalesce((SELECT "
-                   "value FROM counters WHERE name = 'last_event_id'), 0)) ON CONFLICT DO NOTHING");
-  cursor.bind(1, endpoint);
-  cursor.step();
+  ensure_cursor(db, endpoint);
   Statement revive(db,
                    "UPDATE webhook_batches SET dead_ms = NULL, attempts = 0, created_ms = ?, "
                    "next_attempt_ms = ? WHERE endpoint = ? AND dead_ms IS NOT NULL");
