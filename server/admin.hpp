@@ -2,15 +2,19 @@
 // (server/api_service.hpp), which runs on threads of its own.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "api_service.hpp"
 #include "runtime.hpp"
 #include "session.hpp"
-#include "webhook_service.hpp"
 
 namespace linktrack::server {
 
-inline AdminHandler admin_handler(Runtime& rt, ApiService& api, WebhookService& webhooks) {
-  return [&rt, &api, &webhooks](AdminRequest request, AdminAnswer answer) {
+// `service_metrics`: the Prometheus text of the services beside the front end.
+inline AdminHandler admin_handler(Runtime& rt, ApiService& api,
+                                  std::function<std::string()> service_metrics) {
+  return [&rt, &api, service_metrics](AdminRequest request, AdminAnswer answer) {
     const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
     if (path.starts_with("/api/")) return api.submit(std::move(request), std::move(answer));
     http::Response r;
@@ -22,7 +26,7 @@ inline AdminHandler admin_handler(Runtime& rt, ApiService& api, WebhookService& 
     } else if (path == "/metrics") {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = metrics::render(rt.metrics(), rt.writer_stats()) + api.render_metrics() +
-               webhooks.render_metrics();
+               service_metrics();
     } else if (path == "/healthz") {
       r.body = "ok\n";
     } else {

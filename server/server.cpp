@@ -69,6 +69,9 @@ bool Server::start() {
     webhooks_ = std::make_unique<WebhookService>(config);
     services_.push_back(webhooks_.get());
     webhooks_->start();
+    analytics_ = std::make_unique<AnalyticsService>(*config);
+    services_.push_back(analytics_.get());
+    analytics_->start();
     if (config->listen.admin_tls) admin_tls_ = TlsRegistry::load(*config->listen.admin_tls);
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
@@ -130,9 +133,12 @@ void Server::listen(const config::Config& c, unsigned threads) {
       listeners_.push_back(
           std::make_shared<Listener>(io, a, ListenerKind::http, *runtime_, AdminHandler{}));
     if (t == 0 && c.listen.admin_address)
-      listeners_.push_back(
-          std::make_shared<Listener>(io, *c.listen.admin_address, ListenerKind::admin, *runtime_,
-                                     admin_handler(*runtime_, *api_, *webhooks_), admin_tls_));
+      listeners_.push_back(std::make_shared<Listener>(
+          io, *c.listen.admin_address, ListenerKind::admin, *runtime_,
+          admin_handler(
+              *runtime_, *api_,
+              [this] { return webhooks_->render_metrics() + analytics_->render_metrics(); }),
+          admin_tls_));
   }
 }
 

@@ -14,6 +14,7 @@
 #include "listener.hpp"
 #include "rescorer_service.hpp"
 #include "runtime.hpp"
+#include "analytics_service.hpp"
 #include "webhook_service.hpp"
 
 namespace linktrack::server {
@@ -43,6 +44,7 @@ class Server {
   std::unique_ptr<RescorerService> rescorer_;  // counts into runtime_'s metrics
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<WebhookService> webhooks_;
+  std::unique_ptr<AnalyticsService> analytics_;
   std::shared_ptr<boost::asio::ssl::context> admin_tls_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::shared_ptr<Listener>> listeners_;

@@ -115,7 +115,7 @@ void WebhookService::start() {
     spdlog::warn("webhooks: not delivered from an in-memory click log (store.path: :memory:)");
     return;
   }
-  webhook::Poster::global_init();  // before any thread makes a client
+  outbound::HttpClient::global_init();  // before any thread makes a client
   std::lock_guard lock(mutex_);
   for (const auto& h : hooks_) {
     launch(h);
@@ -125,7 +125,7 @@ void WebhookService::start() {
 
 void WebhookService::apply(const std::shared_ptr<const config::Config>& config) {
   if (store_.path == ":memory:") return;
-  if (!config->webhooks.empty()) webhook::Poster::global_init();
+  if (!config->webhooks.empty()) outbound::HttpClient::global_init();
   std::lock_guard lock(mutex_);
   std::map<std::string, const config::Webhook*> wanted;
   for (const auto& h : config->webhooks) wanted[h.id] = &h;

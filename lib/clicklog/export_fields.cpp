@@ -7,10 +7,12 @@
 
 namespace linktrack::clicklog {
 
-std::string export_columns() {
+std::string export_columns(std::string_view table) {
   std::string columns;
+  // Every expression starts with its column's name: qualifying that is enough.
+  const std::string prefix = table.empty() ? std::string() : std::string(table) + ".";
   for (const auto& f : kExportFields)
-    columns += (columns.empty() ? "" : ", ") + std::string(f.expression);
+    columns += (columns.empty() ? "" : ", ") + prefix + std::string(f.expression);
   return columns;
 }
 

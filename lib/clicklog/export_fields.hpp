@@ -34,8 +34,9 @@ inline constexpr ExportField kExportFields[] = {
 };
 inline constexpr std::size_t kExportFieldCount = std::size(kExportFields);
 
-// "id, time_ms, …": the fields' expressions, in order, for a SELECT over `events`.
-std::string export_columns();
+// "id, time_ms, …": the fields' expressions, in order, for a SELECT over `events`; with a
+// table name or alias, each qualified by it ("e.id, e.time_ms, …").
+std::string export_columns(std::string_view table = {});
 // "id,time,…" and a line break: the CSV header.
 std::string export_csv_header();
 

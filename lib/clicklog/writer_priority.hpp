@@ -48,4 +48,21 @@ class WriterPriority {
   bool adaptive_ = false;
 };
 
+// Normal priority for as long as it lives (a background thread's write transaction), idle
+// after.
+class RaisedPriority {
+ public:
+  explicit RaisedPriority(WriterPriority* p) : p_(p) {
+    if (p_) p_->normal();
+  }
+  ~RaisedPriority() {
+    if (p_) p_->idle();
+  }
+  RaisedPriority(const RaisedPriority&) = delete;
+  RaisedPriority& operator=(const RaisedPriority&) = delete;
+
+ private:
+  WriterPriority* p_;
+};
+
 }  // namespace linktrack::clicklog

@@ -163,6 +163,29 @@ struct Webhook {
   bool operator==(const Webhook&) const = default;
 };
 
+// The analytics store every node ships its events to and reads from (`analytics.clickhouse`).
+struct ClickHouse {
+  std::string url;  // the HTTP interface, e.g. http://127.0.0.1:8123
+  std::string database = "linktrack";
+  std::string user = "default";
+  // The password, from at most one of these (none: no password).
+  std::optional<std::string> password_inline;
+  std::optional<std::string> password_file;
+  std::optional<std::string> password_env;
+  std::int64_t batch_max = 50000;         // events an INSERT
+  std::int64_t batch_interval_ms = 1000;  // a batch goes when full or its first event is this old
+  std::int64_t timeout_ms = 30000;        // an INSERT or a query
+  std::int64_t keep_local_days = 0;       // shipped events kept in the spool; 0: retention_days
+  std::optional<std::string> ca_file;     // trust for https instead of the system store
+  // Resolved by validation: never logged.
+  std::string password;
+  bool operator==(const ClickHouse&) const = default;
+};
+
+struct Analytics {
+  std::optional<ClickHouse> clickhouse;
+};
+
 struct Log {
   std::string level = "info";
   bool access_log = false;
@@ -259,6 +282,7 @@ struct Config {
   Api api;
   Bots bots;
   std::vector<Webhook> webhooks;
+  Analytics analytics;
   // Names this node in event ids ("NODE:LOCAL"), unique per node; unset: the click log's own
   // name, made once when the log was created.
   std::optional<std::string> node_id;

@@ -39,6 +39,8 @@ constexpr RestartSetting kRestartOnly[] = {
         "store.busy_timeout_ms"),
     restart_only<[](auto& c) { return std::tie(c.privacy.retention_days); }>(
         "privacy.retention_days"),
+    // The shipper and the readers are made once at start.
+    restart_only<[](auto& c) { return std::tie(c.analytics.clickhouse); }>("analytics.clickhouse"),
 };
 
 }  // namespace

@@ -37,6 +37,7 @@ class Validator {
     proxies();
     domains();
     webhooks();
+    clickhouse();
     node_id();
     if (c_.default_certificate) tls(*c_.default_certificate, "tls.default_certificate");
     if (c_.favicon) {
@@ -177,21 +178,21 @@ class Validator {
   // and the key that named it. False, after saying why, when it cannot be read.
   bool secret_text(const std::string& path, const std::optional<std::string>& inline_text,
                    std::optional<std::string>& file, const std::optional<std::string>& env,
-                   std::string& text, std::string& key) {
+                   std::string& text, std::string& key, const std::string& name = "secret") {
     if (inline_text) {
       text = *inline_text;
-      key = key_child(path, "secret");
+      key = key_child(path, name);
       return true;
     }
     if (file) {
-      key = key_child(path, "secret_file");
+      key = key_child(path, name + "_file");
       *file = resolve(*file);
       if (!read(*file, key, text)) return false;
       private_file(*file, key);
       while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
       return true;
     }
-    key = key_child(path, "secret_env");
+    key = key_child(path, name + "_env");
     const char* v = std::getenv(env->c_str());
     if (!v) {
       diag_.error(key, "environment variable " + *env + " is not set");
@@ -365,6 +366,43 @@ class Validator {
         if (serving_ && ::access(w.ca_file->c_str(), R_OK) != 0)
           diag_.error(key_child(path, "ca_file"), "cannot read file " + *w.ca_file);
       }
+    }
+  }
+
+  void clickhouse() {
+    if (!c_.analytics.clickhouse) return;
+    auto& ch = *c_.analytics.clickhouse;
+    const std::string path = "analytics.clickhouse";
+    auto url = boost::urls::parse_absolute_uri(ch.url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https") ||
+        url->encoded_host().empty() || url->has_userinfo() || url->has_query() ||
+        url->has_fragment())
+      diag_.error(key_child(path, "url"),
+                  "expected ClickHouse's HTTP interface as http(s)://HOST:PORT, without "
+                  "user:password@ (use user and password), ?query or #fragment");
+    // The database is written into statements: a plain name.
+    const auto plain_name = [](const std::string& n) {
+      return !n.empty() && n.size() <= 64 && !std::isdigit(static_cast<unsigned char>(n[0])) &&
+             std::all_of(n.begin(), n.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+             });
+    };
+    if (!plain_name(ch.database))
+      diag_.error(key_child(path, "database"),
+                  "expected 1 to 64 letters, digits or '_', not starting with a digit");
+    if (ch.user.empty()) diag_.error(key_child(path, "user"), "must not be empty");
+    const int sources = !!ch.password_inline + !!ch.password_file + !!ch.password_env;
+    if (sources > 1) {
+      diag_.error(path, "at most one of password, password_file or password_env");
+    } else if (sources == 1) {
+      std::string key;
+      secret_text(path, ch.password_inline, ch.password_file, ch.password_env, ch.password, key,
+                  "password");
+    }
+    if (ch.ca_file) {
+      *ch.ca_file = resolve(*ch.ca_file);
+      if (serving_ && ::access(ch.ca_file->c_str(), R_OK) != 0)
+        diag_.error(key_child(path, "ca_file"), "cannot read file " + *ch.ca_file);
     }
   }
 

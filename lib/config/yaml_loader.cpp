@@ -447,6 +447,25 @@ constexpr std::array<Key<Webhook>, 15> kWebhookKeys = {
     optional_string_key<Webhook, &Webhook::ca_file>("ca_file"),
 };
 
+// The password's value is never echoed back in an error.
+constexpr std::array<Key<ClickHouse>, 11> kClickHouseKeys = {
+    required(string_key<ClickHouse, &ClickHouse::url>("url")),
+    string_key<ClickHouse, &ClickHouse::database>("database"),
+    string_key<ClickHouse, &ClickHouse::user>("user"),
+    optional_string_key<ClickHouse, &ClickHouse::password_inline>("password"),
+    optional_string_key<ClickHouse, &ClickHouse::password_file>("password_file"),
+    optional_string_key<ClickHouse, &ClickHouse::password_env>("password_env"),
+    integer_key<ClickHouse, &ClickHouse::batch_max, 1, 1000000>("batch_max"),
+    integer_key<ClickHouse, &ClickHouse::batch_interval_ms, 0, 600000>("batch_interval_ms"),
+    integer_key<ClickHouse, &ClickHouse::timeout_ms, 100, 600000>("timeout_ms"),
+    integer_key<ClickHouse, &ClickHouse::keep_local_days, 0, 36500>("keep_local_days"),
+    optional_string_key<ClickHouse, &ClickHouse::ca_file>("ca_file"),
+};
+
+constexpr std::array<Key<Analytics>, 1> kAnalyticsKeys = {
+    optional_section_key<Analytics, &Analytics::clickhouse, kClickHouseKeys>("clickhouse"),
+};
+
 struct Proxies {
   std::vector<std::string> trusted;
 };
@@ -460,7 +479,7 @@ constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
     optional_section_key<TlsSection, &TlsSection::default_certificate, kTlsKeys>(
         "default_certificate")};
 
-constexpr std::array<Key<Config>, 15> kRootKeys = {
+constexpr std::array<Key<Config>, 16> kRootKeys = {
     section_key<Config, &Config::listen, kListenKeys>("listen"),  // serving needs it (validate)
     integer_key<Config, &Config::threads, 0, 1024>("threads"),
     required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
@@ -484,6 +503,7 @@ constexpr std::array<Key<Config>, 15> kRootKeys = {
     section_key<Config, &Config::api, kApiKeys>("api"),
     section_key<Config, &Config::bots, kBotsKeys>("bots"),
     list_key<Config, &Config::webhooks, kWebhookKeys>("webhooks"),
+    section_key<Config, &Config::analytics, kAnalyticsKeys>("analytics"),
     optional_string_key<Config, &Config::node_id>("node_id"),
 };
 

@@ -78,13 +78,13 @@ TEST_CASE("answers decide: acknowledge, retry, honour Retry-After, disable, dead
 }
 
 TEST_CASE("Retry-After as seconds or an HTTP-date") {
-  CHECK(webhook::parse_retry_after("120", 0) == 120);
-  CHECK(webhook::parse_retry_after(" 7 \r\n", 0) == 7);
+  CHECK(outbound::parse_retry_after("120", 0) == 120);
+  CHECK(outbound::parse_retry_after(" 7 \r\n", 0) == 7);
   // Sun, 06 Nov 1994 08:49:37 GMT is 784111777.
-  CHECK(webhook::parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111700) == 77);
-  CHECK(webhook::parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111800) == 0);
-  CHECK_FALSE(webhook::parse_retry_after("soon", 0));
-  CHECK_FALSE(webhook::parse_retry_after("", 0));
+  CHECK(outbound::parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111700) == 77);
+  CHECK(outbound::parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111800) == 0);
+  CHECK_FALSE(outbound::parse_retry_after("soon", 0));
+  CHECK_FALSE(outbound::parse_retry_after("", 0));
 }
 
 TEST_CASE("addresses a webhook must not reach without allow_private") {

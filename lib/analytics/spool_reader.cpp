@@ -1,0 +1,143 @@
+#include "analytics/spool_reader.hpp"
+
+#include "classify/classifier.hpp"
+#include "clicklog/event_text.hpp"
+#include "clicklog/export_fields.hpp"
+#include "clicklog/id_sequence.hpp"
+
+namespace linktrack::analytics {
+
+using clicklog::FieldShape;
+using clicklog::kExportFields;
+
+namespace {
+
+// Rows are the export fields in order, then the row's version (the id that made it) and when
+// that happened (the event, or the verdict's change): the shipping lag is measured from it.
+const int kVersionColumn = static_cast<int>(clicklog::kExportFieldCount);
+const int kMadeColumn = kVersionColumn + 1;
+
+std::string events_sql() {
+  return "SELECT " + clicklog::export_columns() +
+         ", id, time_ms FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?";
+}
+
+std::string changed_sql() {
+  // An event forgotten or expired since its verdict changed has nothing left to ship.
+  return "SELECT " + clicklog::export_columns("e") +
+         ", v.id, v.time_ms FROM verdict_changes v JOIN events e ON e.id = v.event_id WHERE v.id > "
+         "? AND "
+         "v.id <= ? ORDER BY v.id LIMIT ?";
+}
+
+void bind_range(clicklog::Statement& s, std::int64_t after, std::int64_t upto, std::int64_t n) {
+  s.reset();
+  s.bind(1, after);
+  s.bind(2, upto);
+  s.bind(3, n);
+}
+
+std::int64_t floor_seconds(std::int64_t ms) {
+  return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
+}  // namespace
+
+SpoolReader::SpoolReader(clicklog::Database& db, std::string node_id)
+    : db_(db),
+      node_id_(std::move(node_id)),
+      last_id_(db, clicklog::kLastIdSql),
+      events_(db, events_sql()),
+      changed_(db, changed_sql()) {
+  node_json_ = ",\"node\":";
+  clicklog::append_json_string(node_json_, node_id_);
+}
+
+// {"id":"NODE:LOCAL","time":SECONDS,"time_ms":MS,…,"reasons":[…],"node":"NODE","version":V}:
+// the export fields under their own names, times as Unix seconds (what ClickHouse 18.16 reads
+// into a DateTime), NULL as null, and the columns only ClickHouse has.
+void SpoolReader::append_row(std::string& out, const clicklog::Statement& row) const {
+  out += '{';
+  for (int c = 0; c < static_cast<int>(clicklog::kExportFieldCount); ++c) {
+    const auto& f = kExportFields[c];
+    if (c) out += ',';
+    out += '"';
+    out += f.name;
+    out += "\":";
+    if (row.is_null(c)) {
+      out += f.shape == FieldShape::reasons ? "[]" : "null";
+      continue;
+    }
+    switch (f.shape) {
+      case FieldShape::event_id:
+        out += '"';
+        out += node_id_;
+        out += ':';
+        clicklog::append_integer(out, row.int64(c));
+        out += '"';
+        break;
+      case FieldShape::time:
+        clicklog::append_integer(out, floor_seconds(row.int64(c)));
+        if (std::string_view(f.name) == "time") {  // and exactly, beside it
+          out += ",\"time_ms\":";
+          clicklog::append_integer(out, row.int64(c));
+        }
+        break;
+      case FieldShape::reasons: {
+        out += '[';
+        bool first = true;
+        for (auto r : classify::split_reasons(row.text_view(c))) {
+          if (!first) out += ',';
+          first = false;
+          clicklog::append_json_string(out, r);
+        }
+        out += ']';
+        break;
+      }
+      case FieldShape::text:
+        clicklog::append_json_string(out, row.text_view(c));
+        break;
+    }
+  }
+  out += node_json_;
+  out += ",\"version\":";
+  clicklog::append_integer(out, row.int64(kVersionColumn));
+  out += "}\n";
+}
+
+SpoolPage SpoolReader::read(std::int64_t after_id, std::size_t limit, std::int64_t span) {
+  SpoolPage page;
+  page.read_to = after_id;
+  clicklog::ReadTransaction snapshot(db_);  // the last id and the rows as of one moment
+  last_id_.reset();
+  last_id_.step();
+  page.last_id = last_id_.int64(0);
+  const std::int64_t upto = std::min(page.last_id, after_id + span);
+  last_id_.reset();
+  if (upto <= after_id) return page;
+  const auto n = static_cast<std::int64_t>(limit);
+  bind_range(events_, after_id, upto, n);
+  bind_range(changed_, after_id, upto, n);
+  bool has_event = events_.step();
+  bool has_change = changed_.step();
+  std::int64_t last = after_id;
+  while (page.count < n && (has_event || has_change)) {
+    const bool take_event = has_event && (!has_change || events_.int64(kVersionColumn) <
+                                                             changed_.int64(kVersionColumn));
+    clicklog::Statement& row = take_event ? events_ : changed_;
+    append_row(page.rows, row);
+    if (!page.count++) page.first_time_ms = row.int64(kMadeColumn);
+    last = row.int64(kVersionColumn);
+    if (take_event)
+      has_event = events_.step();
+    else
+      has_change = changed_.step();
+  }
+  events_.reset();
+  changed_.reset();
+  // A full page ends at its last row; otherwise every id up to `upto` was looked at.
+  page.read_to = page.count == n ? last : upto;
+  return page;
+}
+
+}  // namespace linktrack::analytics
