@@ -15,6 +15,7 @@ ApiService::ApiService(std::shared_ptr<const config::Config> c)
     : setup_(std::make_shared<const Setup>(Setup{c, api::KeyTable(c->api.keys)})) {}
 
 void ApiService::start() {
+  outbound::HttpClient::global_init();  // before a thread makes a ClickHouse client
   pool_ = std::make_unique<boost::asio::thread_pool>(kThreads);
 }
 
@@ -70,7 +71,7 @@ http::Response ApiService::run(const AdminRequest& request, const std::string& p
   const auto setup = setup_.get();
   const auto& config = *setup->config;
   std::unique_ptr<clicklog::Database> reader;
-  api::Context context{config, util::unix_now_ms(), {}, {}};
+  api::Context context{config, util::unix_now_ms(), {}, {}, {}};
   context.reader = [&]() -> clicklog::Database& {
     if (!reader) reader = take_reader(config);
     return *reader;
@@ -83,6 +84,11 @@ http::Response ApiService::run(const AdminRequest& request, const std::string& p
           config.store.path, clicklog::Database::Mode::read_write,
           static_cast<int>(config.store.busy_timeout_ms));
     return *writer_;
+  };
+  std::optional<analytics::ClickHouseClient> clickhouse;
+  context.clickhouse = [&]() -> analytics::ClickHouseClient& {
+    if (!clickhouse) clickhouse.emplace(*config.analytics.clickhouse);
+    return *clickhouse;
   };
   auto outcome = api::handle({request.method, request.target, request.authorization, request.body},
                              context, setup->keys);

@@ -12,7 +12,8 @@ class ClickLogService final : public Service {
  public:
   // Opens and migrates the log; throws clicklog::DatabaseError when it cannot.
   explicit ClickLogService(const config::Config& c)
-      : writer_(std::make_unique<clicklog::SqliteWriter>(c.store, c.privacy, stats_)) {}
+      : writer_(std::make_unique<clicklog::SqliteWriter>(c.store, clicklog::spool_retention(c),
+                                                         stats_)) {}
   const char* name() const override { return "click log"; }
   void start() override {}  // the writer thread runs from construction
   // Every setting the writer uses needs a restart (store.*, privacy.retention_days).

@@ -1,5 +1,8 @@
 #include <iostream>
 
+#include "analytics/forget_everywhere.hpp"
+#include "analytics/stats_query.hpp"
+#include "clicklog/node_id.hpp"
 #include "clicklog/stats.hpp"
 #include "commands.hpp"
 #include "config_option.hpp"
@@ -11,6 +14,7 @@ namespace {
 struct StatsArgs {
   std::string config_path, since, until, by = "none", format = "table";
   std::optional<std::string> campaign, host;
+  bool local = false;
 };
 
 int stats(const StatsArgs& a) {
@@ -26,10 +30,19 @@ int stats(const StatsArgs& a) {
                 : a.format == "csv" ? clicklog::StatsFormat::csv
                                     : clicklog::StatsFormat::table;
   try {
+    if (config->analytics.clickhouse && !a.local) {  // every node's events
+      outbound::HttpClient::global_init();
+      analytics::ClickHouseClient ch(*config->analytics.clickhouse);
+      std::cout << clicklog::format_stats(analytics::query_stats(ch, q), q.by, format);
+      return 0;
+    }
     // Its own read-only connection: readers never block the server's writer under WAL.
     clicklog::Database db(config->store.path, clicklog::Database::Mode::read_only);
     std::cout << clicklog::format_stats(clicklog::query_stats(db, q), q.by, format);
     return 0;
+  } catch (const analytics::ClickHouseError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
   } catch (const clicklog::DatabaseError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
@@ -53,6 +66,8 @@ void add_stats(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", a->format, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  cmd->add_flag("--local", a->local,
+                "With analytics.clickhouse: this node's spool only, not every node's events");
   cmd->callback([a, &exit_code] { exit_code = stats(*a); });
 }
 
@@ -70,9 +85,24 @@ void add_forget(CLI::App& app, int& exit_code) {
     }
     try {
       clicklog::Database db(config->store.path, clicklog::Database::Mode::read_write);
-      std::cout << "deleted " << clicklog::forget_recipient(db, *recipient)
-                << " event(s) of recipient " << *recipient << "\n";
+      if (const auto& settings = config->analytics.clickhouse) {
+        outbound::HttpClient::global_init();
+        analytics::ClickHouseClient ch(*settings);
+        const auto r = analytics::forget_everywhere(db, ch, *recipient,
+                                                    clicklog::node_id(db, config->node_id));
+        std::cout << "deleted " << r.local_events << " event(s) of recipient " << *recipient
+                  << " from this node's spool, and in ClickHouse; every node removes them from "
+                     "its spool within a minute (request "
+                  << r.request_id << ")\n";
+      } else {
+        std::cout << "deleted " << clicklog::forget_recipient(db, *recipient)
+                  << " event(s) of recipient " << *recipient << "\n";
+      }
       exit_code = 0;
+    } catch (const analytics::ClickHouseError& e) {
+      std::cerr << "error: " << e.what()
+                << "\n(the events were deleted from this node's spool; run forget again)\n";
+      exit_code = 1;
     } catch (const clicklog::DatabaseError& e) {
       std::cerr << "error: " << e.what() << "\n";
       exit_code = 1;

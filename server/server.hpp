@@ -9,12 +9,12 @@
 #include <thread>
 #include <vector>
 
+#include "analytics_service.hpp"
 #include "api_service.hpp"
 #include "click_log_service.hpp"
 #include "listener.hpp"
 #include "rescorer_service.hpp"
 #include "runtime.hpp"
-#include "analytics_service.hpp"
 #include "webhook_service.hpp"
 
 namespace linktrack::server {

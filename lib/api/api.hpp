@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "analytics/clickhouse_client.hpp"
 #include "api/keys.hpp"
 #include "api/routes.hpp"
 #include "clicklog/database.hpp"
@@ -30,6 +31,9 @@ struct Context {
   // The click log: a read-only connection, and a read-write one (forget), opened on first use.
   std::function<clicklog::Database&()> reader;
   std::function<clicklog::Database&()> writer;
+  // With analytics.clickhouse: a client for it, made on first use; stats, events and forget
+  // then see every node's events.
+  std::function<analytics::ClickHouseClient&()> clickhouse;
 };
 
 struct Outcome {

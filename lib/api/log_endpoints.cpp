@@ -2,6 +2,9 @@
 // changed by the code `stats`, `export` and `forget` run (clicklog/stats.hpp, export.hpp).
 #include <nlohmann/json.hpp>
 
+#include "analytics/event_export.hpp"
+#include "analytics/forget_everywhere.hpp"
+#include "analytics/stats_query.hpp"
 #include "api/endpoints.hpp"
 #include "api/error.hpp"
 #include "clicklog/export.hpp"
@@ -33,13 +36,43 @@ http::Response read_stats(const ApiRequest&, const QueryParams& q, Context& ctx)
     if (!group) throw bad_request("'by' must be one of " + group_names());
     query.by = *group;
   }
-  auto body = clicklog::format_stats(clicklog::query_stats(ctx.reader(), query), query.by,
-                                     clicklog::StatsFormat::json);
+  const auto rows = ctx.config.analytics.clickhouse
+                        ? analytics::query_stats(ctx.clickhouse(), query)
+                        : clicklog::query_stats(ctx.reader(), query);
+  auto body = clicklog::format_stats(rows, query.by, clicklog::StatsFormat::json);
   body.pop_back();  // json_response adds the newline
   return json_response(std::move(body));
 }
 
+namespace {
+
+// Every node's events from ClickHouse, in time order; `after` is any node's event id.
+http::Response read_shared_events(const QueryParams& q, Context& ctx) {
+  analytics::SharedExportQuery query;
+  query.after = q.text("after");
+  if (query.after && query.after->find(':') == std::string::npos)
+    throw bad_request("'after' must be an event id (NODE:NUMBER)");
+  query.limit = q.integer("limit", 1, kMaxPage).value_or(kDefaultPage);
+  query.since_ms = q.time("since", ctx.now_ms);
+  query.until_ms = q.time("until", ctx.now_ms);
+  query.campaign = q.text("campaign");
+  const auto format = q.text("format").value_or("ndjson");
+  if (format != "ndjson" && format != "csv") throw bad_request("'format' must be ndjson or csv");
+  http::Response r;
+  const auto page = analytics::export_events(
+      ctx.clickhouse(), query,
+      format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson, r.body);
+  r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
+  if (page.last_id) r.headers.emplace_back("Linktrack-Next-After", *page.last_id);
+  r.headers.emplace_back("Linktrack-Event-Count", std::to_string(page.events));
+  r.no_store = true;
+  return r;
+}
+
+}  // namespace
+
 http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx) {
+  if (ctx.config.analytics.clickhouse) return read_shared_events(q, ctx);
   clicklog::ExportQuery query;
   query.node_id = clicklog::node_id(ctx.reader(), ctx.config.node_id);
   if (auto after = q.text("after")) {
@@ -83,6 +116,13 @@ http::Response forget(const ApiRequest& req, const QueryParams&, Context& ctx) {
   else
     throw bad_request("'recipient' must be a string or an integer");
   if (id.empty()) throw bad_request("'recipient' must not be empty");
+  if (ctx.config.analytics.clickhouse) {
+    auto& db = ctx.writer();
+    const auto r = analytics::forget_everywhere(db, ctx.clickhouse(), id,
+                                                clicklog::node_id(db, ctx.config.node_id));
+    return json_response("{\"deleted\":" + std::to_string(r.local_events) +
+                         ",\"clickhouse\":true,\"request_id\":\"" + r.request_id + "\"}");
+  }
   const auto deleted = clicklog::forget_recipient(ctx.writer(), id);
   return json_response("{\"deleted\":" + std::to_string(deleted) + "}");
 }

@@ -84,6 +84,10 @@ Outcome handle(const ApiRequest& request, Context& context, const KeyTable& keys
     spdlog::error("api: the click log failed: {}", e.what());
     out.response = error_response(503, "store_unavailable", "the click log cannot be read now");
     out.response.headers.emplace_back("Retry-After", "5");
+  } catch (const analytics::ClickHouseError& e) {
+    spdlog::error("api: ClickHouse failed: {}", e.what());
+    out.response = error_response(503, "store_unavailable", "ClickHouse cannot be read now");
+    out.response.headers.emplace_back("Retry-After", "5");
   } catch (const std::exception& e) {
     spdlog::error("api: {} {} failed: {}", request.method,
                   request.target.substr(0, request.target.find('?')), e.what());

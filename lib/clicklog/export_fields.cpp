@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "classify/classifier.hpp"
-#include "clicklog/event_text.hpp"
 
 namespace linktrack::clicklog {
 
@@ -33,69 +32,21 @@ void EventFormatter::event_id(std::string& out, std::int64_t local) const {
   append_integer(out, local);
 }
 
-void EventFormatter::json_object(std::string& out, const Statement& row) const {
-  out += '{';
-  for (int c = 0; c < static_cast<int>(kExportFieldCount); ++c) {
-    const auto& f = kExportFields[c];
-    out += keys_[c];
-    if (row.is_null(c)) {
-      out += f.shape == FieldShape::reasons ? "[]" : "null";
-      continue;
-    }
-    switch (f.shape) {
-      case FieldShape::event_id:
-        out += '"';
-        event_id(out, row.int64(c));
-        out += '"';
-        break;
-      case FieldShape::time:
-        out += '"';
-        append_rfc3339_ms(out, row.int64(c));
-        out += '"';
-        break;
-      case FieldShape::reasons: {
-        out += '[';
-        bool first = true;
-        for (auto r : classify::split_reasons(row.text_view(c))) {
-          if (!first) out += ',';
-          first = false;
-          append_json_string(out, r);
-        }
-        out += ']';
-        break;
-      }
-      case FieldShape::text:
-        append_json_string(out, row.text_view(c));
-        break;
-    }
+void EventFormatter::json_reasons(std::string& out, std::string_view reasons) const {
+  out += '[';
+  bool first = true;
+  for (auto r : classify::split_reasons(reasons)) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, r);
   }
-  out += '}';
+  out += ']';
 }
 
-void EventFormatter::csv_row(std::string& out, const Statement& row) const {
-  for (int c = 0; c < static_cast<int>(kExportFieldCount); ++c) {
-    const auto& f = kExportFields[c];
-    if (c) out += ',';
-    if (row.is_null(c)) continue;
-    switch (f.shape) {
-      case FieldShape::event_id:
-        event_id(out, row.int64(c));
-        break;
-      case FieldShape::time:
-        append_rfc3339_ms(out, row.int64(c));
-        break;
-      case FieldShape::reasons: {
-        std::string joined = row.text(c);
-        std::replace(joined.begin(), joined.end(), ' ', ';');
-        append_csv_cell(out, joined, true);
-        break;
-      }
-      case FieldShape::text:
-        append_csv_cell(out, row.text_view(c), true);
-        break;
-    }
-  }
-  out += "\r\n";
+void EventFormatter::csv_reasons(std::string& out, std::string_view reasons) const {
+  std::string joined(reasons);
+  std::replace(joined.begin(), joined.end(), ' ', ';');
+  append_csv_cell(out, joined, true);
 }
 
 }  // namespace linktrack::clicklog

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "clicklog/database.hpp"
+#include "clicklog/event_text.hpp"
 
 namespace linktrack::clicklog {
 
@@ -40,19 +41,90 @@ std::string export_columns(std::string_view table = {});
 // "id,time,…" and a line break: the CSV header.
 std::string export_csv_header();
 
-// Formats rows whose first columns are the export fields in order.
+// Formats rows whose first columns are the export fields in order. A row is a Statement, or
+// anything with is_null(c), int64(c) and text_view(c) (times in Unix ms, reasons as the log
+// keeps them: space-separated); a row that carries whole ids (another node's) has
+// event_id_text(c).
 class EventFormatter {
  public:
   explicit EventFormatter(std::string node_id);
   // {"id":"NODE:LOCAL",…}, no line break.
-  void json_object(std::string& out, const Statement& row) const;
-  void csv_row(std::string& out, const Statement& row) const;
+  template <class Row>
+  void json_object(std::string& out, const Row& row) const;
+  template <class Row>
+  void csv_row(std::string& out, const Row& row) const;
   // NODE:LOCAL
   void event_id(std::string& out, std::int64_t local) const;
 
  private:
+  template <class Row>
+  void id_of(std::string& out, const Row& row, int c) const {
+    if constexpr (requires { row.event_id_text(c); })
+      out += row.event_id_text(c);
+    else
+      event_id(out, row.int64(c));
+  }
+  void json_reasons(std::string& out, std::string_view reasons) const;
+  void csv_reasons(std::string& out, std::string_view reasons) const;
+
   std::string node_id_;
   std::array<std::string, kExportFieldCount> keys_;  // ,"name": for each field, made once
 };
+
+template <class Row>
+void EventFormatter::json_object(std::string& out, const Row& row) const {
+  out += '{';
+  for (int c = 0; c < static_cast<int>(kExportFieldCount); ++c) {
+    const auto& f = kExportFields[c];
+    out += keys_[c];
+    if (row.is_null(c)) {
+      out += f.shape == FieldShape::reasons ? "[]" : "null";
+      continue;
+    }
+    switch (f.shape) {
+      case FieldShape::event_id:
+        out += '"';
+        id_of(out, row, c);
+        out += '"';
+        break;
+      case FieldShape::time:
+        out += '"';
+        append_rfc3339_ms(out, row.int64(c));
+        out += '"';
+        break;
+      case FieldShape::reasons:
+        json_reasons(out, row.text_view(c));
+        break;
+      case FieldShape::text:
+        append_json_string(out, row.text_view(c));
+        break;
+    }
+  }
+  out += '}';
+}
+
+template <class Row>
+void EventFormatter::csv_row(std::string& out, const Row& row) const {
+  for (int c = 0; c < static_cast<int>(kExportFieldCount); ++c) {
+    const auto& f = kExportFields[c];
+    if (c) out += ',';
+    if (row.is_null(c)) continue;
+    switch (f.shape) {
+      case FieldShape::event_id:
+        id_of(out, row, c);
+        break;
+      case FieldShape::time:
+        append_rfc3339_ms(out, row.int64(c));
+        break;
+      case FieldShape::reasons:
+        csv_reasons(out, row.text_view(c));
+        break;
+      case FieldShape::text:
+        append_csv_cell(out, row.text_view(c), true);
+        break;
+    }
+  }
+  out += "\r\n";
+}
 
 }  // namespace linktrack::clicklog

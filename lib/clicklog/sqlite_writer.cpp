@@ -42,9 +42,22 @@ struct SqliteWriter::Connection {
   }
 };
 
-SqliteWriter::SqliteWriter(const config::Store& store, const config::Privacy& privacy,
+Retention spool_retention(const config::Config& c) {
+  Retention r{c.privacy.retention_days, false};
+  if (const auto& ch = c.analytics.clickhouse) {
+    r.only_shipped = true;
+    if (ch->keep_local_days > 0 && (r.days == 0 || ch->keep_local_days < r.days))
+      r.days = ch->keep_local_days;
+  }
+  return r;
+}
+
+SqliteWriter::SqliteWriter(const config::Store& store, const Retention& retention,
                            WriterStats& stats)
-    : store_(store), privacy_(privacy), stats_(stats), conn_(std::make_unique<Connection>(store)) {
+    : store_(store),
+      retention_(retention),
+      stats_(stats),
+      conn_(std::make_unique<Connection>(store)) {
   struct stat st {};
   if (store.path != ":memory:" && ::stat(store.path.c_str(), &st) == 0 && (st.st_mode & 0044))
     spdlog::warn(
@@ -168,11 +181,16 @@ bool SqliteWriter::delete_expired_slice() {
   try {
     // One slice a transaction, found through the time index, so the writer goes back to its
     // queue after a few milliseconds however much has expired.
+    // A spool keeps what the shipper has not passed (migrations/0005), however old.
+    const std::string shipped =
+        retention_.only_shipped
+            ? " AND id <= (SELECT IFNULL(MAX(after_id), 0) FROM shipping_cursors WHERE name = "
+              "'clickhouse')"
+            : "";
     Statement del(conn_->db,
-                  "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ms < ? "
-                  "LIMIT " +
-                      std::to_string(kRetentionSlice) + ")");
-    del.bind(1, util::unix_now_ms() - privacy_.retention_days * 86400 * 1000);
+                  "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ms < ?" +
+                      shipped + " LIMIT " + std::to_string(kRetentionSlice) + ")");
+    del.bind(1, util::unix_now_ms() - retention_.days * 86400 * 1000);
     del.step();
     const auto n = sqlite3_changes(conn_->db.handle());
     stats_.retention_deleted.fetch_add(static_cast<std::uint64_t>(n));
@@ -183,7 +201,7 @@ bool SqliteWriter::delete_expired_slice() {
   }
   if (retention_run_ > 0)
     spdlog::info("click log: retention removed {} event(s) older than {} days", retention_run_,
-                 privacy_.retention_days);
+                 retention_.days);
   retention_run_ = 0;
   return false;
 }
@@ -249,7 +267,7 @@ void SqliteWriter::run() {
         backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       }
     }
-    if (privacy_.retention_days > 0 && !stopping &&
+    if (retention_.days > 0 && !stopping &&
         (retention_due || std::chrono::steady_clock::now() >= next_retention)) {
       retention_due = delete_expired_slice();
       if (!retention_due) next_retention = std::chrono::steady_clock::now() + std::chrono::hours(1);

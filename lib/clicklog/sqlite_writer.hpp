@@ -27,11 +27,20 @@ struct WriterStats {
   std::atomic<std::uint64_t> reopens{0};  // the file was deleted or replaced under the writer
 };
 
+// Which events the writer deletes as they age.
+struct Retention {
+  std::int64_t days = 0;      // 0: keep forever
+  bool only_shipped = false;  // the log is a spool: never an event not yet in ClickHouse
+};
+// privacy.retention_days, or with analytics.clickhouse the spool's: keep_local_days when set
+// (and shorter), shipped events only.
+Retention spool_retention(const config::Config& c);
+
 class SqliteWriter final : public ClickSink {
  public:
   // Opens (creating if needed) and migrates the database, then starts the writer thread.
   // Throws DatabaseError when the database cannot be opened or is newer than this binary.
-  SqliteWriter(const config::Store& store, const config::Privacy& privacy, WriterStats& stats);
+  SqliteWriter(const config::Store& store, const Retention& retention, WriterStats& stats);
   ~SqliteWriter() override;
 
   bool submit(ClickEvent event, std::function<void(bool)> on_durable = {}) override;
@@ -50,13 +59,13 @@ class SqliteWriter final : public ClickSink {
   // Opens the log when it is not open, or no longer the file at store.path. False on failure.
   bool connected();
   bool write(Pending* batch, std::size_t count);
-  // Deletes one slice of events past privacy.retention_days; true while more may remain.
+  // Deletes one slice of events past the retention; true while more may remain.
   bool delete_expired_slice();
   static constexpr int kRetentionSlice = 4096;
   std::uint64_t retention_run_ = 0;  // deleted in the current retention pass
 
   config::Store store_;
-  config::Privacy privacy_;
+  Retention retention_;
   WriterStats& stats_;
   std::mutex mutex_;
   std::condition_variable wake_;

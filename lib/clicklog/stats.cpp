@@ -146,15 +146,20 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
     StatsRow r = std::move(g.row);
     r.unique_clicks = distinct(g.clickers);
     r.unique_opens = distinct(g.openers);
-    if (r.unique_opens > 0)
-      r.click_to_open = static_cast<double>(r.unique_clicks) / static_cast<double>(r.unique_opens);
     rows.push_back(std::move(r));
   }
-  if (rows.empty() && q.by == GroupBy::none) {
+  complete_stats(rows, q.by);
+  return rows;
+}
+
+void complete_stats(std::vector<StatsRow>& rows, GroupBy by) {
+  for (auto& r : rows)
+    if (r.unique_opens > 0)
+      r.click_to_open = static_cast<double>(r.unique_clicks) / static_cast<double>(r.unique_opens);
+  if (rows.empty() && by == GroupBy::none) {
     rows.emplace_back();
     rows.back().group = "total";
   }
-  return rows;
 }
 
 std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFormat format) {

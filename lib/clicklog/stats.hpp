@@ -38,6 +38,10 @@ struct StatsRow {
 
 std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q);
 
+// Rows counted elsewhere (ClickHouse) finished as query_stats finishes its own: click-to-open
+// rates, and the "total" row when nothing was grouped.
+void complete_stats(std::vector<StatsRow>& rows, GroupBy by);
+
 enum class StatsFormat { table, json, csv };
 std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFormat format);
 

@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (first == std::string_view::npos) return 0;
   const auto second = input.find('\n', first + 1);
   if (second == std::string_view::npos) return 0;
-  api::Context ctx{fuzz_config(), 1790000000000, {}, {}};
+  api::Context ctx{fuzz_config(), 1790000000000, {}, {}, {}};
   ctx.reader = []() -> clicklog::Database& { throw clicklog::DatabaseError("no log", 14); };
   ctx.writer = ctx.reader;
   const auto out = api::handle({input.substr(0, first), input.substr(first + 1, second - first - 1),

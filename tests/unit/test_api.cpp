@@ -116,7 +116,7 @@ TEST_CASE("the OpenAPI document describes exactly the routes, methods and parame
 TEST_CASE("the router: 404, 405, 401 and 403 in JSON before any endpoint runs") {
   config::Config c;
   api::KeyTable keys({key("reader", "reader-secret-0123456789", kRead)});
-  api::Context ctx{c, 0, {}, {}};
+  api::Context ctx{c, 0, {}, {}, {}};
   bool touched = false;
   ctx.reader = [&]() -> clicklog::Database& {
     touched = true;

@@ -116,7 +116,7 @@ TEST_CASE("N events in, N rows out, in batches") {
   store.batch_interval_ms = 5;
   clicklog::WriterStats stats;
   {
-    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+    clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
     for (int i = 0; i < 1000; ++i) CHECK(writer.submit(event(i)));
     writer.stop();
   }
@@ -141,7 +141,7 @@ TEST_CASE("event ids are never reused, also after the newest events are forgotte
     return s.int64(0);
   };
   {
-    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+    clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
     for (int i = 0; i < 10; ++i) writer.submit(event(i));
     writer.stop();
   }
@@ -149,7 +149,7 @@ TEST_CASE("event ids are never reused, also after the newest events are forgotte
   {
     // Another connection writing between two batches (as the re-scorer does) must not stop the
     // writer: the numbering's read of the log is part of each batch's transaction only.
-    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+    clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
     writer.submit(event(100));
     for (int i = 0; i < 200 && stats.written < 11; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -170,7 +170,7 @@ TEST_CASE("event ids are never reused, also after the newest events are forgotte
   }
   REQUIRE(max_id() == 8);
   {
-    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);  // a restart, too
+    clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);  // a restart, too
     writer.submit(event(10));
     writer.stop();
   }
@@ -185,7 +185,7 @@ TEST_CASE("a full queue drops and counts, and the redirect path never waits") {
   store.batch_max = 10;
   store.batch_interval_ms = 60000;
   clicklog::WriterStats stats;
-  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
   // Hold the write lock from another connection so the writer cannot drain.
   clicklog::Database blocker(store.path, clicklog::Database::Mode::read_write);
   blocker.exec("BEGIN IMMEDIATE");
@@ -204,7 +204,7 @@ TEST_CASE("sync durability reports each event once it is committed") {
   store.path = dir.file("clicks.db");
   store.durability = config::Durability::sync;
   clicklog::WriterStats stats;
-  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
   std::atomic<int> durable{0};
   for (int i = 0; i < 50; ++i)
     writer.submit(event(i), [&](bool ok) {
@@ -220,8 +220,7 @@ TEST_CASE("retention deletes old events off the request path") {
   test::TempDir dir;
   config::Store store;
   store.path = dir.file("clicks.db");
-  config::Privacy privacy;
-  privacy.retention_days = 30;
+  const clicklog::Retention retention{30, false};
   {
     clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
     clicklog::migrate(db);
@@ -231,7 +230,7 @@ TEST_CASE("retention deletes old events off the request path") {
         "'click', 'h', 1)");
   }
   clicklog::WriterStats stats;
-  clicklog::SqliteWriter writer(store, privacy, stats);
+  clicklog::SqliteWriter writer(store, retention, stats);
   for (int i = 0; i < 100 && stats.retention_deleted == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   writer.stop();
@@ -246,7 +245,7 @@ TEST_CASE("a failing write is reported, retried with back-off, and loses nothing
   store.busy_timeout_ms = 20;
   store.batch_interval_ms = 5;
   clicklog::WriterStats stats;
-  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
   {
     // Another connection holds the write lock far longer than the writer waits for it.
     clicklog::Database blocker(store.path, clicklog::Database::Mode::read_write);
@@ -267,13 +266,54 @@ TEST_CASE("a failing write is reported, retried with back-off, and loses nothing
   CHECK(count_rows(store.path) == 50);
 }
 
+TEST_CASE("a spool's retention deletes only what has been shipped") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  {
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
+    clicklog::migrate(db);
+    // Four expired events; the shipper has passed the first two.
+    for (int i = 0; i < 4; ++i)
+      db.exec("INSERT INTO events (time_ms, kind, host, key_id) VALUES (1000, 'click', 'h', 1)");
+    db.exec("INSERT INTO shipping_cursors (name, after_id) VALUES ('clickhouse', 2)");
+  }
+  clicklog::WriterStats stats;
+  {
+    clicklog::SqliteWriter writer(store, clicklog::Retention{30, true}, stats);
+    for (int i = 0; i < 100 && stats.retention_deleted == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    writer.stop();
+  }
+  CHECK(stats.retention_deleted == 2);
+  clicklog::Database db(store.path, clicklog::Database::Mode::read_only);
+  clicklog::Statement left(db, "SELECT group_concat(id) FROM events");
+  REQUIRE(left.step());
+  CHECK(left.text(0) == "3,4");
+}
+
+TEST_CASE("the spool's retention follows keep_local_days and privacy.retention_days") {
+  config::Config c;
+  CHECK(clicklog::spool_retention(c).days == 0);
+  CHECK_FALSE(clicklog::spool_retention(c).only_shipped);
+  c.privacy.retention_days = 90;
+  c.analytics.clickhouse.emplace();
+  CHECK(clicklog::spool_retention(c).days == 90);
+  CHECK(clicklog::spool_retention(c).only_shipped);
+  c.analytics.clickhouse->keep_local_days = 7;
+  CHECK(clicklog::spool_retention(c).days == 7);
+  c.privacy.retention_days = 0;
+  CHECK(clicklog::spool_retention(c).days == 7);
+  c.privacy.retention_days = 3;
+  CHECK(clicklog::spool_retention(c).days == 3);
+}
+
 TEST_CASE("retention deletes in slices, and events are written between them") {
   test::TempDir dir;
   config::Store store;
   store.path = dir.file("clicks.db");
   store.batch_interval_ms = 5;
-  config::Privacy privacy;
-  privacy.retention_days = 30;
+  const clicklog::Retention retention{30, false};
   constexpr int kExpired = 60000;  // many slices
   {
     clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
@@ -283,7 +323,7 @@ TEST_CASE("retention deletes in slices, and events are written between them") {
             ") INSERT INTO events (time_ms, kind, host, key_id) SELECT i, 'click', 'h', 1 FROM n");
   }
   clicklog::WriterStats stats;
-  clicklog::SqliteWriter writer(store, privacy, stats);
+  clicklog::SqliteWriter writer(store, retention, stats);
   for (int i = 0; i < 500 && stats.retention_deleted == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   // A pass is under way: an event submitted now is committed before it ends, not after one
@@ -318,7 +358,7 @@ TEST_CASE("a log deleted under the writer is noticed, reported and written anew"
   store.path = dir.file("clicks.db");
   store.batch_interval_ms = 5;
   clicklog::WriterStats stats;
-  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
   writer.submit(event(1));
   for (int i = 0; i < 200 && stats.written < 1; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -383,7 +423,7 @@ TEST_CASE(
   store.batch_max = 64;
   store.batch_interval_ms = 1;
   clicklog::WriterStats stats;
-  clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+  clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
   // No lists: only message evidence can flag these browser-looking clicks.
   auto classifier = std::make_shared<const classify::Classifier>(config::BotRules{});
   std::atomic<bool> done{false};

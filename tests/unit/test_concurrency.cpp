@@ -42,7 +42,7 @@ TEST_CASE("many threads submit while the writer commits: every event is written 
     clicklog::WriterStats stats;
     std::atomic<std::uint64_t> durable{0}, refused{0}, accepted{0};
     {
-      clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+      clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
       std::vector<std::thread> threads;
       for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
