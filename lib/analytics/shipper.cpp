@@ -13,7 +13,7 @@ namespace linktrack::analytics {
 namespace {
 
 constexpr std::int64_t kPollMs = 100;           // how often an idle shipper looks for rows
-constexpr std::int64_t kForgetPollMs = 30000;   // forget requests applied within a minute
+constexpr std::int64_t kForgetPollMs = 10000;   // forget requests applied within a minute
 constexpr std::int64_t kRetentionMs = 3600000;  // partitions looked at hourly
 constexpr std::int64_t kMaxBackoffMs = 30000;
 constexpr std::int64_t kDownLogEveryMs = 60000;  // while down, a log line a minute
@@ -41,6 +41,8 @@ Shipper::Shipper(clicklog::Database& db, const config::ClickHouse& settings,
 std::int64_t Shipper::failed(const std::string& error, std::int64_t now_ms) {
   metrics_.failures.fetch_add(1);
   metrics_.up.store(0);
+  metrics_.ids_behind.store(reader_.last_id() - cursor_.after_id());
+  metrics_.oldest_unshipped_ms.store(reader_.first_time_after(cursor_.after_id()));
   cursor_.failed(error, now_ms);
   backoff_ms_ = std::clamp<std::int64_t>(backoff_ms_ * 2, 1000, kMaxBackoffMs);
   if (!down_since_ms_) {

@@ -48,7 +48,8 @@ SpoolReader::SpoolReader(clicklog::Database& db, std::string node_id)
       node_id_(std::move(node_id)),
       last_id_(db, clicklog::kLastIdSql),
       events_(db, events_sql()),
-      changed_(db, changed_sql()) {
+      changed_(db, changed_sql()),
+      first_time_(db, "SELECT time_ms FROM events WHERE id > ? ORDER BY id LIMIT 1") {
   node_json_ = ",\"node\":";
   clicklog::append_json_string(node_json_, node_id_);
 }
@@ -103,6 +104,22 @@ void SpoolReader::append_row(std::string& out, const clicklog::Statement& row) c
   out += ",\"version\":";
   clicklog::append_integer(out, row.int64(kVersionColumn));
   out += "}\n";
+}
+
+std::int64_t SpoolReader::last_id() {
+  last_id_.reset();
+  last_id_.step();
+  const auto id = last_id_.int64(0);
+  last_id_.reset();
+  return id;
+}
+
+std::int64_t SpoolReader::first_time_after(std::int64_t after_id) {
+  first_time_.reset();
+  first_time_.bind(1, after_id);
+  const auto t = first_time_.step() ? first_time_.int64(0) : 0;
+  first_time_.reset();
+  return t;
 }
 
 SpoolPage SpoolReader::read(std::int64_t after_id, std::size_t limit, std::int64_t span) {

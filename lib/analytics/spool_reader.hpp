@@ -23,6 +23,10 @@ class SpoolReader {
   SpoolReader(clicklog::Database& db, std::string node_id);
   // Up to `limit` rows with ids after `after_id`, looking at no more than `span` ids.
   SpoolPage read(std::int64_t after_id, std::size_t limit, std::int64_t span = 1000000);
+  // The log's last id, and when the first event after `after_id` happened (0: none): what is
+  // waiting, for the metrics while nothing can be shipped.
+  std::int64_t last_id();
+  std::int64_t first_time_after(std::int64_t after_id);
 
  private:
   void append_row(std::string& out, const clicklog::Statement& row) const;
@@ -30,7 +34,7 @@ class SpoolReader {
   clicklog::Database& db_;
   std::string node_id_;
   std::string node_json_;  // ,"node":"NODE"
-  clicklog::Statement last_id_, events_, changed_;
+  clicklog::Statement last_id_, events_, changed_, first_time_;
 };
 
 }  // namespace linktrack::analytics
