@@ -65,10 +65,11 @@ void ClickHouseClient::query(std::string_view sql, const outbound::BodySink& sin
   if (!r.ok()) throw ClickHouseError("ClickHouse at " + settings_.url + ": " + r.error);
 }
 
-outbound::Response ClickHouseClient::insert_json_rows(std::string_view table,
-                                                      std::string_view rows) {
-  const std::string sql =
-      "INSERT INTO " + settings_.database + "." + std::string(table) + " FORMAT JSONEachRow";
+outbound::Response ClickHouseClient::insert_tsv_rows(std::string_view table,
+                                                     std::string_view columns,
+                                                     std::string_view rows) {
+  const std::string sql = "INSERT INTO " + settings_.database + "." + std::string(table) + " (" +
+                          std::string(columns) + ") FORMAT TabSeparated";
   return post(sql, rows, {});
 }
 

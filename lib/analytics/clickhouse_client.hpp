@@ -28,9 +28,10 @@ class ClickHouseClient {
   std::string query(std::string_view sql);
   // The same, the answer streamed to `sink`.
   void query(std::string_view sql, const outbound::BodySink& sink);
-  // INSERT INTO `table` FORMAT JSONEachRow with `rows` (one JSON object a line). The answer
-  // as it came: a transport failure or status is the caller's to judge (the shipper retries).
-  outbound::Response insert_json_rows(std::string_view table, std::string_view rows);
+  // INSERT INTO `table` (`columns`) FORMAT TabSeparated with `rows`. The answer as it came: a
+  // transport failure or status is the caller's to judge (the shipper retries).
+  outbound::Response insert_tsv_rows(std::string_view table, std::string_view columns,
+                                     std::string_view rows);
 
   const config::ClickHouse& settings() const { return settings_; }
   // The configured database, written into statements (validation keeps it a plain name).

@@ -106,7 +106,8 @@ std::int64_t Shipper::step(std::int64_t now_ms) {
   const auto age = now_ms - page.first_time_ms;
   if (page.count < settings_.batch_max && age < settings_.batch_interval_ms)
     return std::min(settings_.batch_interval_ms - age, kPollMs);
-  const auto answer = ch_.insert_json_rows("events", page.rows);
+  static const std::string columns = spool_columns();
+  const auto answer = ch_.insert_tsv_rows("events", columns, page.rows);
   if (!answer.ok()) {
     if (answer.failure == outbound::TransportFailure::cancelled) return 0;  // stopping
     // A table dropped or never made: made again before the next insert.

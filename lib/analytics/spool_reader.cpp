@@ -4,6 +4,7 @@
 #include "clicklog/event_text.hpp"
 #include "clicklog/export_fields.hpp"
 #include "clicklog/id_sequence.hpp"
+#include "analytics/tsv_text.hpp"
 
 namespace linktrack::analytics {
 
@@ -50,60 +51,58 @@ SpoolReader::SpoolReader(clicklog::Database& db, std::string node_id)
       events_(db, events_sql()),
       changed_(db, changed_sql()),
       first_time_(db, "SELECT time_ms FROM events WHERE id > ? ORDER BY id LIMIT 1") {
-  node_json_ = ",\"node\":";
-  clicklog::append_json_string(node_json_, node_id_);
+  node_tsv_ = "\t";
+  append_tsv_string(node_tsv_, node_id_);
 }
 
-// {"id":"NODE:LOCAL","time":SECONDS,"time_ms":MS,…,"reasons":[…],"node":"NODE","version":V}:
-// the export fields under their own names, times as Unix seconds (what ClickHouse 18.16 reads
-// into a DateTime), NULL as null, and the columns only ClickHouse has.
+std::string spool_columns() {
+  std::string columns;
+  for (const auto& f : kExportFields) {
+    columns += (columns.empty() ? "" : ", ") + std::string(f.name);
+    if (std::string_view(f.name) == "time") columns += ", time_ms";
+  }
+  return columns + ", node, version";
+}
+
+// NODE:LOCAL, SECONDS, MS, …, ['reason',…], NODE, VERSION: the export fields under their own
+// names, times as Unix seconds (what ClickHouse 18.16 reads into a DateTime), NULL as \N, and
+// the columns only ClickHouse has.
 void SpoolReader::append_row(std::string& out, const clicklog::Statement& row) const {
-  out += '{';
   for (int c = 0; c < static_cast<int>(clicklog::kExportFieldCount); ++c) {
     const auto& f = kExportFields[c];
-    if (c) out += ',';
-    out += '"';
-    out += f.name;
-    out += "\":";
+    if (c) out += '\t';
     if (row.is_null(c)) {
-      out += f.shape == FieldShape::reasons ? "[]" : "null";
+      if (f.shape == FieldShape::reasons)
+        out += "[]";
+      else
+        append_tsv_null(out);
       continue;
     }
     switch (f.shape) {
       case FieldShape::event_id:
-        out += '"';
-        out += node_id_;
+        out += node_id_;  // validated: letters, digits and '-'
         out += ':';
         clicklog::append_integer(out, row.int64(c));
-        out += '"';
         break;
       case FieldShape::time:
         clicklog::append_integer(out, floor_seconds(row.int64(c)));
         if (std::string_view(f.name) == "time") {  // and exactly, beside it
-          out += ",\"time_ms\":";
+          out += '\t';
           clicklog::append_integer(out, row.int64(c));
         }
         break;
-      case FieldShape::reasons: {
-        out += '[';
-        bool first = true;
-        for (auto r : classify::split_reasons(row.text_view(c))) {
-          if (!first) out += ',';
-          first = false;
-          clicklog::append_json_string(out, r);
-        }
-        out += ']';
+      case FieldShape::reasons:
+        append_tsv_array(out, classify::split_reasons(row.text_view(c)));
         break;
-      }
       case FieldShape::text:
-        clicklog::append_json_string(out, row.text_view(c));
+        append_tsv_string(out, row.text_view(c));
         break;
     }
   }
-  out += node_json_;
-  out += ",\"version\":";
+  out += node_tsv_;
+  out += '\t';
   clicklog::append_integer(out, row.int64(kVersionColumn));
-  out += "}\n";
+  out += '\n';
 }
 
 std::int64_t SpoolReader::last_id() {

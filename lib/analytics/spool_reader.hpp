@@ -11,12 +11,16 @@
 namespace linktrack::analytics {
 
 struct SpoolPage {
-  std::string rows;  // JSONEachRow: one object a line
+  std::string rows;  // TabSeparated: one row a line
   std::int64_t count = 0;
   std::int64_t first_time_ms = 0;  // when its first row's event (or verdict change) happened
   std::int64_t read_to = 0;        // every id up to this one was looked at: the next cursor
   std::int64_t last_id = 0;        // the log's last id when it was read
 };
+
+// The columns of a row, for the INSERT: the export fields, with time_ms after time, then node
+// and version.
+std::string spool_columns();
 
 class SpoolReader {
  public:
@@ -33,7 +37,7 @@ class SpoolReader {
 
   clicklog::Database& db_;
   std::string node_id_;
-  std::string node_json_;  // ,"node":"NODE"
+  std::string node_tsv_;  // \tNODE
   clicklog::Statement last_id_, events_, changed_, first_time_;
 };
 

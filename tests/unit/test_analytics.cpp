@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <sstream>
 
 #include "analytics/clickhouse_client.hpp"
@@ -7,6 +8,7 @@
 #include "analytics/schema.hpp"
 #include "analytics/shipping_cursor.hpp"
 #include "analytics/spool_reader.hpp"
+#include "analytics/tsv_text.hpp"
 #include "clicklog/database.hpp"
 #include "clicklog/export_fields.hpp"
 #include "test_helpers.hpp"
@@ -15,14 +17,41 @@ using namespace linktrack;
 
 namespace {
 
-std::vector<nlohmann::json> rows_of(const std::string& text) {
-  std::vector<nlohmann::json> rows;
+// TabSeparated rows as maps by column name (the test's values hold no escapes).
+std::vector<std::map<std::string, std::string>> rows_of(const std::string& text) {
+  std::vector<std::string> names;
+  std::istringstream list(analytics::spool_columns());
+  for (std::string name; std::getline(list, name, ',');)
+    names.push_back(name.substr(name.find_first_not_of(' ')));
+  std::vector<std::map<std::string, std::string>> rows;
   std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) rows.push_back(nlohmann::json::parse(line));
+  for (std::string line; std::getline(lines, line);) {
+    std::map<std::string, std::string> row;
+    std::istringstream fields(line);
+    std::size_t i = 0;
+    for (std::string field; std::getline(fields, field, '\t'); ++i) row[names.at(i)] = field;
+    CHECK(i == names.size());
+    rows.push_back(row);
+  }
   return rows;
 }
 
 }  // namespace
+
+TEST_CASE("TabSeparated values escape what ClickHouse reads as structure") {
+  std::string out;
+  analytics::append_tsv_string(out, "a\tb\nc\\d'e");
+  CHECK(out == "a\\tb\\nc\\\\d'e");
+  out.clear();
+  analytics::append_tsv_string(out, std::string("caf\xc3\xa9 \xff!", 8));  // one bad byte
+  CHECK(out == "caf\xc3\xa9 \xef\xbf\xbd!");
+  out.clear();
+  analytics::append_tsv_array(out, {"ua:x", "it's\t"});
+  CHECK(out == "['ua:x','it\\'s\\t']");
+  out.clear();
+  analytics::append_tsv_array(out, {});
+  CHECK(out == "[]");
+}
 
 TEST_CASE("string literals for ClickHouse escape quotes and backslashes") {
   CHECK(analytics::quote("plain") == "'plain'");
@@ -73,27 +102,28 @@ TEST_CASE("the spool is read as ClickHouse rows: every event, and a changed verd
       "(3, 1795000002000, 1, 'bot', 'human', 'honeypot')");
   analytics::SpoolReader reader(db, "n1");
   auto page = reader.read(0, 10);
-  const auto rows = rows_of(page.rows);
+  auto rows = rows_of(page.rows);
   REQUIRE(rows.size() == 3);
   CHECK(page.count == 3);
   CHECK(page.read_to == 3);
   CHECK(page.first_time_ms == 1795000000123);
   CHECK(rows[0]["id"] == "n1:1");
-  CHECK(rows[0]["time"] == 1795000000);  // seconds for a DateTime
-  CHECK(rows[0]["time_ms"] == 1795000000123);
-  CHECK(rows[0]["sent_at"] == 1794999000);
+  CHECK(rows[0]["time"] == "1795000000");  // seconds for a DateTime
+  CHECK(rows[0]["time_ms"] == "1795000000123");
+  CHECK(rows[0]["sent_at"] == "1794999000");
   CHECK(rows[0]["node"] == "n1");
-  CHECK(rows[0]["version"] == 1);
-  CHECK(rows[1]["campaign"].is_null());
-  CHECK(rows[1]["reasons"] == nlohmann::json({"ua:x", "net:y"}));
-  CHECK(rows[1]["sent_at"].is_null());
+  CHECK(rows[0]["version"] == "1");
+  CHECK(rows[0]["reasons"] == "['honeypot']");  // the row as the log has it now
+  CHECK(rows[1]["campaign"] == "\\N");
+  CHECK(rows[1]["reasons"] == "['ua:x','net:y']");
+  CHECK(rows[1]["sent_at"] == "\\N");
   // The change: event 1's whole row again, as it is now, with the change's id as its version.
   CHECK(rows[2]["id"] == "n1:1");
-  CHECK(rows[2]["version"] == 3);
+  CHECK(rows[2]["version"] == "3");
   CHECK(rows[2]["verdict"] == "bot");
   CHECK(rows[2]["campaign"] == "spring");
-  // Every export field is there, under its own name.
-  for (const auto& f : clicklog::kExportFields) CHECK(rows[2].contains(f.name));
+  // Every export field is a column, under its own name.
+  for (const auto& f : clicklog::kExportFields) CHECK(rows[2].count(f.name) == 1);
   // A page that is full ends at its last row; the rest follows from there.
   page = reader.read(0, 2);
   CHECK(page.count == 2);
