@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 
 #include "analytics/forget_everywhere.hpp"
 #include "analytics/partition_retention.hpp"
@@ -62,8 +63,9 @@ std::int64_t Shipper::failed(const std::string& error, std::int64_t now_ms) {
 
 void Shipper::housekeeping(std::int64_t now_ms) {
   if (now_ms >= next_forget_poll_ms_) {
-    metrics_.forgets_applied.fetch_add(
-        static_cast<std::uint64_t>(apply_forget_requests(db_, ch_, priority_, now_ms)));
+    const auto applied = apply_forget_requests(db_, ch_, priority_, now_ms);
+    metrics_.forgets_applied.fetch_add(static_cast<std::uint64_t>(applied));
+    if (applied) next_.reset();  // read before the spool forgot: read again
     next_forget_poll_ms_ = now_ms + kForgetPollMs;
   }
   if (now_ms >= next_retention_ms_) {
@@ -94,7 +96,13 @@ std::int64_t Shipper::step(std::int64_t now_ms) {
   } catch (const ClickHouseError& e) {
     return failed(e.what(), now_ms);
   }
-  const auto page = reader_.read(cursor_.after_id(), static_cast<std::size_t>(settings_.batch_max));
+  const auto batch_max = static_cast<std::size_t>(settings_.batch_max);
+  SpoolPage page;
+  if (next_ && next_->read_to > cursor_.after_id())
+    page = std::move(*next_);
+  else
+    page = reader_.read(cursor_.after_id(), batch_max);
+  next_.reset();
   metrics_.ids_behind.store(page.last_id - cursor_.after_id());
   if (page.count == 0) {
     if (page.read_to != cursor_.after_id()) cursor_.advance(page.read_to, 0, now_ms);
@@ -106,9 +114,23 @@ std::int64_t Shipper::step(std::int64_t now_ms) {
   const auto age = now_ms - page.first_time_ms;
   if (page.count < settings_.batch_max && age < settings_.batch_interval_ms)
     return std::min(settings_.batch_interval_ms - age, kPollMs);
+  // The insert on a thread of its own, mostly waiting on ClickHouse, while this one reads the
+  // next page when more is waiting: reading and ClickHouse's parsing overlap, which is what
+  // catching up at full speed takes. This thread alone touches the log.
   static const std::string columns = spool_columns();
-  const auto answer = ch_.insert_tsv_rows("events", columns, page.rows);
+  auto insert = std::async(std::launch::async,
+                           [&] { return ch_.insert_tsv_rows("events", columns, page.rows); });
+  if (page.count == settings_.batch_max) {
+    try {
+      next_ = reader_.read(page.read_to, batch_max);
+    } catch (...) {
+      insert.wait();  // `page` must outlive the insert
+      throw;
+    }
+  }
+  const auto answer = insert.get();
   if (!answer.ok()) {
+    next_.reset();
     if (answer.failure == outbound::TransportFailure::cancelled) return 0;  // stopping
     // A table dropped or never made: made again before the next insert.
     if (answer.body.find("doesn't exist") != std::string::npos) schema_ready_ = false;

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -43,6 +44,7 @@ class Shipper {
   ClickHouseClient ch_;
   ShippingCursor cursor_;
   SpoolReader reader_;
+  std::optional<SpoolPage> next_;  // read while the previous insert was under way
   std::mt19937_64 random_;
   bool schema_ready_ = false;
   std::int64_t backoff_ms_ = 0;

@@ -1,10 +1,10 @@
 #include "analytics/spool_reader.hpp"
 
+#include "analytics/tsv_text.hpp"
 #include "classify/classifier.hpp"
 #include "clicklog/event_text.hpp"
 #include "clicklog/export_fields.hpp"
 #include "clicklog/id_sequence.hpp"
-#include "analytics/tsv_text.hpp"
 
 namespace linktrack::analytics {
 

@@ -15,15 +15,32 @@ void escape(std::string& out, std::string_view s, bool quote) {
     const char c = s[i];
     const char* e = nullptr;
     switch (c) {
-      case '\\': e = "\\\\"; break;
-      case '\t': e = "\\t"; break;
-      case '\n': e = "\\n"; break;
-      case '\r': e = "\\r"; break;
-      case '\0': e = "\\0"; break;
-      case '\b': e = "\\b"; break;
-      case '\f': e = "\\f"; break;
-      case '\'': e = quote ? "\\'" : nullptr; break;
-      default: break;
+      case '\\':
+        e = "\\\\";
+        break;
+      case '\t':
+        e = "\\t";
+        break;
+      case '\n':
+        e = "\\n";
+        break;
+      case '\r':
+        e = "\\r";
+        break;
+      case '\0':
+        e = "\\0";
+        break;
+      case '\b':
+        e = "\\b";
+        break;
+      case '\f':
+        e = "\\f";
+        break;
+      case '\'':
+        e = quote ? "\\'" : nullptr;
+        break;
+      default:
+        break;
     }
     if (!e) continue;
     out.append(s, run, i - run);
@@ -41,9 +58,8 @@ bool ascii(std::string_view s) {
 
 // The text with U+FFFD for every byte that is not UTF-8: nlohmann's replacing dump, read back.
 std::string repaired(std::string_view s) {
-  return nlohmann::json::parse(
-             nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                                 nlohmann::json::error_handler_t::replace))
+  return nlohmann::json::parse(nlohmann::json(std::string(s))
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
       .get<std::string>();
 }
 
@@ -56,7 +72,9 @@ void append_text(std::string& out, std::string_view s, bool quote) {
 
 }  // namespace
 
-void append_tsv_string(std::string& out, std::string_view s) { append_text(out, s, false); }
+void append_tsv_string(std::string& out, std::string_view s) {
+  append_text(out, s, false);
+}
 
 void append_tsv_array(std::string& out, const std::vector<std::string_view>& items) {
   out += '[';

@@ -15,6 +15,8 @@ void append_tsv_string(std::string& out, std::string_view s);
 // An Array(String) field: ['a','b'].
 void append_tsv_array(std::string& out, const std::vector<std::string_view>& items);
 // NULL.
-inline void append_tsv_null(std::string& out) { out += "\\N"; }
+inline void append_tsv_null(std::string& out) {
+  out += "\\N";
+}
 
 }  // namespace linktrack::analytics

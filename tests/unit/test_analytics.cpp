@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "analytics/clickhouse_client.hpp"
