@@ -18,6 +18,7 @@ constexpr std::int64_t kForgetPollMs = 10000;   // forget requests applied withi
 constexpr std::int64_t kRetentionMs = 3600000;  // partitions looked at hourly
 constexpr std::int64_t kMaxBackoffMs = 30000;
 constexpr std::int64_t kDownLogEveryMs = 60000;  // while down, a log line a minute
+constexpr std::int64_t kGaugeRefreshMs = 1000;   // while backing off, the gauges this often
 
 }  // namespace
 
@@ -42,8 +43,7 @@ Shipper::Shipper(clicklog::Database& db, const config::ClickHouse& settings,
 std::int64_t Shipper::failed(const std::string& error, std::int64_t now_ms) {
   metrics_.failures.fetch_add(1);
   metrics_.up.store(0);
-  metrics_.ids_behind.store(reader_.last_id() - cursor_.after_id());
-  metrics_.oldest_unshipped_ms.store(reader_.first_time_after(cursor_.after_id()));
+  refresh_gauges();
   cursor_.failed(error, now_ms);
   backoff_ms_ = std::clamp<std::int64_t>(backoff_ms_ * 2, 1000, kMaxBackoffMs);
   if (!down_since_ms_) {
@@ -58,7 +58,14 @@ std::int64_t Shipper::failed(const std::string& error, std::int64_t now_ms) {
                  (now_ms - down_since_ms_) / 1000, error, metrics_.ids_behind.load());
   }
   // Up to a fifth more, so that nodes that lost ClickHouse together do not return together.
-  return backoff_ms_ + std::uniform_int_distribution<std::int64_t>(0, backoff_ms_ / 5)(random_);
+  retry_at_ms_ = now_ms + backoff_ms_ +
+                 std::uniform_int_distribution<std::int64_t>(0, backoff_ms_ / 5)(random_);
+  return std::min(retry_at_ms_ - now_ms, kGaugeRefreshMs);
+}
+
+void Shipper::refresh_gauges() {
+  metrics_.ids_behind.store(reader_.last_id() - cursor_.after_id());
+  metrics_.oldest_unshipped_ms.store(reader_.first_time_after(cursor_.after_id()));
 }
 
 void Shipper::housekeeping(std::int64_t now_ms) {
@@ -83,6 +90,10 @@ void Shipper::housekeeping(std::int64_t now_ms) {
 }
 
 std::int64_t Shipper::step(std::int64_t now_ms) {
+  if (now_ms < retry_at_ms_) {  // backing off: the gauges stay current meanwhile
+    refresh_gauges();
+    return std::min(retry_at_ms_ - now_ms, kGaugeRefreshMs);
+  }
   try {
     if (!schema_ready_) {
       const auto r = migrate(ch_);

@@ -38,10 +38,6 @@ void bind_range(clicklog::Statement& s, std::int64_t after, std::int64_t upto, s
   s.bind(3, n);
 }
 
-std::int64_t floor_seconds(std::int64_t ms) {
-  return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-}
-
 }  // namespace
 
 SpoolReader::SpoolReader(clicklog::Database& db, std::string node_id)
@@ -64,9 +60,8 @@ std::string spool_columns() {
   return columns + ", node, version";
 }
 
-// NODE:LOCAL, SECONDS, MS, …, ['reason',…], NODE, VERSION: the export fields under their own
-// names, times as Unix seconds (what ClickHouse 18.16 reads into a DateTime), NULL as \N, and
-// the columns only ClickHouse has.
+// NODE:LOCAL, YYYY-MM-DD hh:mm:ss, MS, …, ['reason',…], NODE, VERSION: the export fields
+// under their own names, NULL as \N, and the columns only ClickHouse has.
 void SpoolReader::append_row(std::string& out, const clicklog::Statement& row) const {
   for (int c = 0; c < static_cast<int>(clicklog::kExportFieldCount); ++c) {
     const auto& f = kExportFields[c];
@@ -85,7 +80,7 @@ void SpoolReader::append_row(std::string& out, const clicklog::Statement& row) c
         clicklog::append_integer(out, row.int64(c));
         break;
       case FieldShape::time:
-        clicklog::append_integer(out, floor_seconds(row.int64(c)));
+        append_tsv_datetime(out, row.int64(c));
         if (std::string_view(f.name) == "time") {  // and exactly, beside it
           out += '\t';
           clicklog::append_integer(out, row.int64(c));

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clicklog/event_text.hpp"
 #include "util/utf8.hpp"
 
 namespace linktrack::analytics {
@@ -71,6 +72,13 @@ void append_text(std::string& out, std::string_view s, bool quote) {
 }
 
 }  // namespace
+
+void append_tsv_datetime(std::string& out, std::int64_t unix_ms) {
+  const auto at = out.size();
+  clicklog::append_rfc3339_ms(out, unix_ms);  // 2026-11-23T03:04:05.123Z
+  out[at + 10] = ' ';
+  out.resize(at + 19);
+}
 
 void append_tsv_string(std::string& out, std::string_view s) {
   append_text(out, s, false);

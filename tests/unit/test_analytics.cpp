@@ -108,9 +108,9 @@ TEST_CASE("the spool is read as ClickHouse rows: every event, and a changed verd
   CHECK(page.read_to == 3);
   CHECK(page.first_time_ms == 1795000000123);
   CHECK(rows[0]["id"] == "n1:1");
-  CHECK(rows[0]["time"] == "1795000000");  // seconds for a DateTime
+  CHECK(rows[0]["time"] == "2026-11-18 11:06:40");  // a DateTime('UTC'), in UTC
   CHECK(rows[0]["time_ms"] == "1795000000123");
-  CHECK(rows[0]["sent_at"] == "1794999000");
+  CHECK(rows[0]["sent_at"] == "2026-11-18 10:50:00");
   CHECK(rows[0]["node"] == "n1");
   CHECK(rows[0]["version"] == "1");
   CHECK(rows[0]["reasons"] == "['honeypot']");  // the row as the log has it now
