@@ -14,7 +14,7 @@ namespace linktrack::analytics {
 namespace {
 
 constexpr std::int64_t kPollMs = 100;           // how often an idle shipper looks for rows
-constexpr std::int64_t kForgetPollMs = 10000;   // forget requests applied within a minute
+constexpr std::int64_t kForgetPollMs = 5000;    // forget requests applied within a minute
 constexpr std::int64_t kRetentionMs = 3600000;  // partitions looked at hourly
 constexpr std::int64_t kMaxBackoffMs = 30000;
 constexpr std::int64_t kDownLogEveryMs = 60000;  // while down, a log line a minute
@@ -109,7 +109,7 @@ std::int64_t Shipper::step(std::int64_t now_ms) {
   }
   const auto batch_max = static_cast<std::size_t>(settings_.batch_max);
   SpoolPage page;
-  if (next_ && next_->read_to > cursor_.after_id())
+  if (next_ && next_->after_id == cursor_.after_id())
     page = std::move(*next_);
   else
     page = reader_.read(cursor_.after_id(), batch_max);

@@ -118,7 +118,7 @@ std::int64_t SpoolReader::first_time_after(std::int64_t after_id) {
 
 SpoolPage SpoolReader::read(std::int64_t after_id, std::size_t limit, std::int64_t span) {
   SpoolPage page;
-  page.read_to = after_id;
+  page.after_id = page.read_to = after_id;
   clicklog::ReadTransaction snapshot(db_);  // the last id and the rows as of one moment
   last_id_.reset();
   last_id_.step();
