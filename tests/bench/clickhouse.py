@@ -88,9 +88,9 @@ def server_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def throughput(binary, work, ch, events, batch_max):
+def throughput(binary, work, ch, events, batch_max, round_):
     http, admin = free_port(), free_port()
-    database = f"bench_{batch_max}"
+    database = f"bench_{batch_max}_{round_}"
     config = write_config(work, http, admin, ch, database, batch_max, 1000)
     subprocess.run(["sqlite3", os.path.join(work, "clicks.db"), "DELETE FROM shipping_cursors"],
                    check=True)
@@ -115,7 +115,8 @@ def throughput(binary, work, ch, events, batch_max):
         server.wait()
     stored = int(ch.query(f"SELECT count() FROM {database}.events FINAL"))
     assert stored == events, (stored, events)
-    return {"batch_max": batch_max, "events": events, "seconds": round(elapsed, 2),
+    return {"batch_max": batch_max, "round": round_, "events": events,
+            "seconds": round(elapsed, 2),
             "events_per_s": round(events / elapsed), "server_cpu_s": round(cpu, 2),
             "server_cpu_us_per_event": round(cpu * 1e6 / events, 2),
             "clickhouse_rows_final": stored}
@@ -188,10 +189,13 @@ def lag(binary, ch, rate, seconds):
         achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         requests = int(re.search(r"(\d+) requests in", out).group(1))
         stored = int(ch.query("SELECT count() FROM bench_lag.events FINAL"))
+        logged = int(subprocess.run(["sqlite3", os.path.join(work, "clicks.db"),
+                                     "SELECT count(*) FROM events"], capture_output=True,
+                                    text=True, check=True).stdout)
         samples.sort()
         pick = lambda p: samples[min(len(samples) - 1, int(len(samples) * p))]  # noqa: E731
         return {"target_rate": rate, "achieved_rate": round(achieved), "seconds": seconds,
-                "requests": requests, "clickhouse_rows_final": stored,
+                "requests": requests, "log_events": logged, "clickhouse_rows_final": stored,
                 "shipped_rows": int(final["linktrack_analytics_shipped_rows_total"]),
                 "lag_samples": len(samples), "lag_p50_s": round(pick(0.50), 3),
                 "lag_p99_s": round(pick(0.99), 3), "lag_max_s": round(samples[-1], 3),
@@ -207,6 +211,7 @@ def main():
     ap.add_argument("--binary", default="build/linktrack")
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--batch-max", type=int, nargs="+", default=[50000])
+    ap.add_argument("--rounds", type=int, default=3, help="throughput runs per batch_max")
     ap.add_argument("--rate", type=int, default=10000)
     ap.add_argument("--seconds", type=int, default=30)
     a = ap.parse_args()
@@ -226,16 +231,18 @@ def main():
         with ClickHouse() as ch:
             result["clickhouse"] = ch.query("SELECT version()").strip()
             for batch_max in a.batch_max:
-                r = throughput(binary, work, ch, a.events, batch_max)
-                result["throughput"].append(r)
-                print(f"shipping, batch_max {batch_max}: {r['events']} events in {r['seconds']} s"
-                      f" = {r['events_per_s']:,}/s; server CPU {r['server_cpu_us_per_event']} "
-                      f"µs/event", flush=True)
+                for round_ in range(1, a.rounds + 1):
+                    r = throughput(binary, work, ch, a.events, batch_max, round_)
+                    result["throughput"].append(r)
+                    print(f"shipping, batch_max {batch_max}, round {round_}: {r['events']} events "
+                          f"in {r['seconds']} s = {r['events_per_s']:,}/s; server CPU "
+                          f"{r['server_cpu_us_per_event']} µs/event", flush=True)
             r = lag(binary, ch, a.rate, a.seconds)
             result["lag"] = r
             print(f"lag at {r['achieved_rate']:,} clicks/s for {r['seconds']} s: p50 "
                   f"{r['lag_p50_s']} s, p99 {r['lag_p99_s']} s, max {r['lag_max_s']} s; "
-                  f"{r['clickhouse_rows_final']} of {r['requests']} clicks in ClickHouse",
+                  f"{r['clickhouse_rows_final']} of the log's {r['log_events']} events in "
+                  f"ClickHouse ({r['requests']} requests)",
                   flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
