@@ -17,14 +17,6 @@ struct StatusArgs {
   std::string config_path, format = "table";
 };
 
-std::string age(std::int64_t ms) {
-  const std::int64_t s = ms / 1000;
-  if (s < 120) return fmt::format("{}s", s);
-  if (s < 7200) return fmt::format("{}m", s / 60);
-  if (s < 172800) return fmt::format("{}h", s / 3600);
-  return fmt::format("{}d", s / 86400);
-}
-
 nlohmann::json optional_time(const std::optional<std::int64_t>& ms) {
   return ms ? nlohmann::json(clicklog::rfc3339_ms(*ms)) : nlohmann::json(nullptr);
 }
@@ -86,7 +78,8 @@ int status(const StatusArgs& a) {
                      {"dead_letters", dead}});
       std::string error = s.last_error.value_or("");
       if (error.size() > 60) error = error.substr(0, 57) + "...";
-      rows.push_back({hook.id, state, lag_ms ? age(lag_ms) : "0s", std::to_string(s.ids_behind),
+      rows.push_back({hook.id, state, lag_ms ? age_text(lag_ms) : "0s",
+                      std::to_string(s.ids_behind),
                       fmt::format("{} ({} events)", s.pending_batches, s.pending_events),
                       std::to_string(s.delivered_events), std::to_string(s.failures),
                       fmt::format("{} ({} events)", s.dead_batches, s.dead_events), error});

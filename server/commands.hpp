@@ -19,5 +19,6 @@ void add_rescore(CLI::App& app, int& exit_code);
 void add_export(CLI::App& app, int& exit_code);
 void add_explain(CLI::App& app, int& exit_code);
 void add_webhooks(CLI::App& app, int& exit_code);
+void add_analytics(CLI::App& app, int& exit_code);
 
 }  // namespace linktrack::cli

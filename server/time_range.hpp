@@ -1,6 +1,8 @@
 // --since and --until as the commands that read the log take them (util/time_text.hpp).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <iostream>
 #include <optional>
@@ -16,6 +18,15 @@ inline std::optional<std::int64_t> time_option(const std::string& option, const 
   if (auto ms = util::parse_time_bound_ms(text, util::unix_now_ms())) return ms;
   std::cerr << "error: " << option << " wants " << util::kTimeBoundHelp << "\n";
   return std::nullopt;
+}
+
+// A duration for people: 45s, 12m, 5h, 3d.
+inline std::string age_text(std::int64_t ms) {
+  const std::int64_t s = ms / 1000;
+  if (s < 120) return fmt::format("{}s", s);
+  if (s < 7200) return fmt::format("{}m", s / 60);
+  if (s < 172800) return fmt::format("{}h", s / 3600);
+  return fmt::format("{}d", s / 86400);
 }
 
 }  // namespace linktrack::cli

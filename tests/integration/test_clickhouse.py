@@ -76,9 +76,11 @@ def metric(setup, name):
     raise AssertionError(f"no metric {name}")
 
 
-def caught_up(*setups):
+def caught_up(*setups, rows=0):
+    """Nothing waiting in any spool, each node having shipped at least `rows` rows."""
     return all(metric(s, "linktrack_analytics_spool_ids_behind") == 0 and
-               metric(s, "linktrack_analytics_up") == 1 for s in setups)
+               metric(s, "linktrack_analytics_up") == 1 and
+               metric(s, "linktrack_analytics_shipped_rows_total") >= rows for s in setups)
 
 
 def local_ids(setup):
@@ -124,7 +126,7 @@ def test_two_nodes_lose_nothing_while_clickhouse_is_down():
         a, b = thirds(urls["a"]), thirds(urls["b"])
         with n1.server() as s1, n2.server() as s2:
             answered = click_together((n1, a[0]), (n2, b[0]))
-            assert wait_until(lambda: caught_up(n1, n2), 20)
+            assert wait_until(lambda: caught_up(n1, n2, rows=300), 20)
             ch.kill()
             answered += click_together((n1, a[1]), (n2, b[1]))  # ClickHouse down, under load
             assert wait_until(lambda: metric(n1, "linktrack_analytics_up") == 0 and
@@ -135,7 +137,8 @@ def test_two_nodes_lose_nothing_while_clickhouse_is_down():
             time.sleep(2)  # down a while: the shippers back off
             ch.start()
             answered += click_together((n1, a[2]), (n2, b[2]))  # while they catch up
-            assert wait_until(lambda: caught_up(n1, n2), 60), (s1.output()[-2000:], s2.output()[-2000:])
+            assert wait_until(lambda: caught_up(n1, n2, rows=900), 60), (s1.output()[-2000:],
+                                                                         s2.output()[-2000:])
             assert metric(n1, "linktrack_analytics_failures_total") >= 1
             for s in (s1, s2):
                 assert "analytics: ClickHouse at" in s.output() and "failed" in s.output()
@@ -236,6 +239,31 @@ def test_forget_reaches_clickhouse_and_every_spool():
             assert ch.query("SELECT recipient FROM lt.events FINAL").split() == ["stays-2"]
 
 
+def test_retention_drops_old_months_and_status_reports_the_shipping():
+    with ClickHouse() as ch, TempDir() as tmp:
+        setup = node(tmp, "r1", ch, extra="privacy: {retention_days: 30}\n")
+        run("migrate", "-c", setup.config, check=True)
+        # A month long past the retention, as an older node would have left it.
+        ch.query("INSERT INTO lt.events (id, time, time_ms, kind, host, reasons, node, version) "
+                 "VALUES ('old:1', '2020-01-15 00:00:00', 1579046400000, 'click', 'h', [], "
+                 "'old', 1)")
+        urls = mint(setup, ["p1"], "r")
+        with setup.server():
+            assert click_together((setup, urls)) == 1
+            assert wait_until(lambda: metric(setup, "linktrack_analytics_shipped_rows_total") == 1
+                              and metric(setup, "linktrack_analytics_partitions_dropped_total") == 1,
+                              20)
+        left = ch.query("SELECT id FROM lt.events").split()
+        assert len(left) == 1 and left[0].startswith("r1:"), left
+        status = run("analytics", "status", "-c", setup.config, "--format", "json")
+        assert status.returncode == 0, status.stderr
+        s = json.loads(status.stdout)
+        assert s["reachable"] and s["schema_current"] and s["node_id"] == "r1", s
+        assert s["shipped_rows"] == 1 and s["ids_behind"] == 0 and s["lag_seconds"] == 0, s
+        table = run("analytics", "status", "-c", setup.config, check=True).stdout
+        assert "schema 1" in table and "1 row(s) shipped" in table, table
+
+
 def test_config_errors_name_the_key():
     with TempDir() as tmp:
         setup = Setup(tmp, extra="""analytics:
@@ -264,9 +292,14 @@ def test_clickhouse_down_at_start_keeps_clicks_in_the_spool():
             assert wait_until(lambda: metric(setup, "linktrack_analytics_spool_ids_behind") == 3, 10)
             assert "analytics: ClickHouse at" in server.output()
         assert len(local_ids(setup)) == 3
+        status = run("analytics", "status", "-c", setup.config)
+        assert status.returncode == 1 and "not answering" in status.stdout, status
+        assert "3 log id(s) waiting" in status.stdout and "failure(s)" in status.stdout, status.stdout
 
 
 if __name__ == "__main__":
     main([test_two_nodes_lose_nothing_while_clickhouse_is_down, test_a_changed_verdict_replaces_its_row,
-          test_forget_reaches_clickhouse_and_every_spool, test_config_errors_name_the_key,
+          test_forget_reaches_clickhouse_and_every_spool,
+          test_retention_drops_old_months_and_status_reports_the_shipping,
+          test_config_errors_name_the_key,
           test_clickhouse_down_at_start_keeps_clicks_in_the_spool])
