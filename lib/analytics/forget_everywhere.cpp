@@ -58,10 +58,11 @@ ForgetResult forget_everywhere(clicklog::Database& db, ClickHouseClient& ch,
 }
 
 std::int64_t apply_forget_requests(clicklog::Database& db, ClickHouseClient& ch,
-                                   clicklog::WriterPriority* priority, std::int64_t now_ms) {
+                                   clicklog::WriterPriority* priority, std::int64_t since_s,
+                                   std::int64_t now_ms) {
   const auto text = ch.query("SELECT request_id, recipient FROM " + ch.database() +
-                             ".forget_requests WHERE time >= now() - 2592000 ORDER BY time "
-                             "FORMAT JSONEachRow");
+                             ".forget_requests WHERE time >= toDateTime(" +
+                             std::to_string(since_s) + ") ORDER BY time FORMAT JSONEachRow");
   std::int64_t count = 0;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {

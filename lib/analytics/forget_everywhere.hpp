@@ -25,9 +25,12 @@ ForgetResult forget_everywhere(clicklog::Database& db, ClickHouseClient& ch,
 // The recipient's events deleted in ClickHouse (a mutation: it runs in the background there).
 void delete_recipient(ClickHouseClient& ch, const std::string& recipient);
 
-// Applies every recorded request (of the last 30 days) this spool has not applied yet; returns
-// how many it applied.
+// Applies every request recorded since `since_s` (Unix seconds; ClickHouse's clock) that this
+// spool has not applied yet; returns how many it applied.
 std::int64_t apply_forget_requests(clicklog::Database& db, ClickHouseClient& ch,
-                                   clicklog::WriterPriority* priority, std::int64_t now_ms);
+                                   clicklog::WriterPriority* priority, std::int64_t since_s,
+                                   std::int64_t now_ms);
+// Requests are looked for over this long when a shipper starts (README "Forgetting").
+inline constexpr std::int64_t kForgetLookBackSeconds = 30 * 86400;
 
 }  // namespace linktrack::analytics

@@ -70,7 +70,12 @@ void Shipper::refresh_gauges() {
 
 void Shipper::housekeeping(std::int64_t now_ms) {
   if (now_ms >= next_forget_poll_ms_) {
-    const auto applied = apply_forget_requests(db_, ch_, priority_, now_ms);
+    // The whole look-back once, then what is recent: an hour back covers requests that reach
+    // ClickHouse late and clocks that differ; those already applied are skipped.
+    const auto since_s =
+        forget_polled_ ? now_ms / 1000 - 3600 : now_ms / 1000 - kForgetLookBackSeconds;
+    const auto applied = apply_forget_requests(db_, ch_, priority_, since_s, now_ms);
+    forget_polled_ = true;
     metrics_.forgets_applied.fetch_add(static_cast<std::uint64_t>(applied));
     if (applied) next_.reset();  // read before the spool forgot: read again
     next_forget_poll_ms_ = now_ms + kForgetPollMs;

@@ -48,6 +48,7 @@ class Shipper {
   std::optional<SpoolPage> next_;  // read while the previous insert was under way
   std::mt19937_64 random_;
   bool schema_ready_ = false;
+  bool forget_polled_ = false;  // the whole look-back has been read once
   std::int64_t backoff_ms_ = 0, retry_at_ms_ = 0;
   std::int64_t down_since_ms_ = 0, last_down_log_ms_ = 0;
   std::int64_t next_forget_poll_ms_ = 0, next_retention_ms_ = 0;

@@ -12,7 +12,7 @@ namespace linktrack::analytics {
 
 struct SpoolPage {
   std::int64_t after_id = 0;  // the cursor it was read from
-  std::string rows;  // TabSeparated: one row a line
+  std::string rows;           // TabSeparated: one row a line
   std::int64_t count = 0;
   std::int64_t first_time_ms = 0;  // when its first row's event (or verdict change) happened
   std::int64_t read_to = 0;        // every id up to this one was looked at: the next cursor
