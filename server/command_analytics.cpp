@@ -23,10 +23,6 @@ struct StatusArgs {
   std::string config_path, format = "table";
 };
 
-nlohmann::json optional_time(const std::optional<std::int64_t>& ms) {
-  return ms ? nlohmann::json(clicklog::rfc3339_ms(*ms)) : nlohmann::json(nullptr);
-}
-
 int status(const StatusArgs& a) {
   auto config = load_or_report(a.config_path);
   if (!config) return 1;

@@ -1,13 +1,16 @@
-// --since and --until as the commands that read the log take them (util/time_text.hpp).
+// Times as the commands take and show them: --since and --until (util/time_text.hpp), ages,
+// and RFC 3339 times in JSON.
 #pragma once
 
 #include <fmt/format.h>
 
 #include <cstdint>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "clicklog/event_text.hpp"
 #include "util/clock.hpp"
 #include "util/time_text.hpp"
 
@@ -18,6 +21,11 @@ inline std::optional<std::int64_t> time_option(const std::string& option, const 
   if (auto ms = util::parse_time_bound_ms(text, util::unix_now_ms())) return ms;
   std::cerr << "error: " << option << " wants " << util::kTimeBoundHelp << "\n";
   return std::nullopt;
+}
+
+// An RFC 3339 time in JSON, or null.
+inline nlohmann::json optional_time(const std::optional<std::int64_t>& ms) {
+  return ms ? nlohmann::json(clicklog::rfc3339_ms(*ms)) : nlohmann::json(nullptr);
 }
 
 // A duration for people: 45s, 12m, 5h, 3d.

@@ -46,33 +46,60 @@ http::Response read_stats(const ApiRequest&, const QueryParams& q, Context& ctx)
 
 namespace {
 
+// What both sources of events take from the query: the range, the page size and the format.
+struct PageQuery {
+  std::int64_t limit = kDefaultPage;
+  std::optional<std::int64_t> since_ms, until_ms;
+  std::optional<std::string> campaign;
+  clicklog::ExportFormat format = clicklog::ExportFormat::ndjson;
+};
+
+PageQuery page_query(const QueryParams& q, const Context& ctx) {
+  PageQuery p;
+  p.limit = q.integer("limit", 1, kMaxPage).value_or(kDefaultPage);
+  p.since_ms = q.time("since", ctx.now_ms);
+  p.until_ms = q.time("until", ctx.now_ms);
+  p.campaign = q.text("campaign");
+  const auto format = q.text("format").value_or("ndjson");
+  if (format != "ndjson" && format != "csv") throw bad_request("'format' must be ndjson or csv");
+  if (format == "csv") p.format = clicklog::ExportFormat::csv;
+  return p;
+}
+
+// A page of events: the body, its type, the cursor for the next page and the count.
+http::Response page_response(std::string body, clicklog::ExportFormat format,
+                             const std::optional<std::string>& next_after, std::int64_t events) {
+  http::Response r;
+  r.body = std::move(body);
+  r.content_type =
+      format == clicklog::ExportFormat::csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
+  if (next_after) r.headers.emplace_back("Linktrack-Next-After", *next_after);
+  r.headers.emplace_back("Linktrack-Event-Count", std::to_string(events));
+  r.no_store = true;
+  return r;
+}
+
 // Every node's events from ClickHouse, in time order; `after` is any node's event id.
 http::Response read_shared_events(const QueryParams& q, Context& ctx) {
+  const auto p = page_query(q, ctx);
   analytics::SharedExportQuery query;
   query.after = q.text("after");
   if (query.after && query.after->find(':') == std::string::npos)
     throw bad_request("'after' must be an event id (NODE:NUMBER)");
-  query.limit = q.integer("limit", 1, kMaxPage).value_or(kDefaultPage);
-  query.since_ms = q.time("since", ctx.now_ms);
-  query.until_ms = q.time("until", ctx.now_ms);
-  query.campaign = q.text("campaign");
-  const auto format = q.text("format").value_or("ndjson");
-  if (format != "ndjson" && format != "csv") throw bad_request("'format' must be ndjson or csv");
-  http::Response r;
-  const auto page = analytics::export_events(
-      ctx.clickhouse(), query,
-      format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson, r.body);
-  r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
-  if (page.last_id) r.headers.emplace_back("Linktrack-Next-After", *page.last_id);
-  r.headers.emplace_back("Linktrack-Event-Count", std::to_string(page.events));
-  r.no_store = true;
-  return r;
+  query.limit = p.limit;
+  query.since_ms = p.since_ms;
+  query.until_ms = p.until_ms;
+  query.campaign = p.campaign;
+  std::string body;
+  const auto page = analytics::export_events(ctx.clickhouse(), query, p.format, body);
+  return page_response(std::move(body), p.format, page.last_id, page.events);
 }
 
 }  // namespace
 
 http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx) {
   if (ctx.config.analytics.clickhouse) return read_shared_events(q, ctx);
+  const auto p = page_query(q, ctx);
   clicklog::ExportQuery query;
   query.node_id = clicklog::node_id(ctx.reader(), ctx.config.node_id);
   if (auto after = q.text("after")) {
@@ -82,22 +109,14 @@ http::Response read_events(const ApiRequest&, const QueryParams& q, Context& ctx
                         ":NUMBER) or its number");
     query.after_id = *local;
   }
-  query.limit = q.integer("limit", 1, kMaxPage).value_or(kDefaultPage);
-  query.since_ms = q.time("since", ctx.now_ms);
-  query.until_ms = q.time("until", ctx.now_ms);
-  query.campaign = q.text("campaign");
-  const auto format = q.text("format").value_or("ndjson");
-  if (format != "ndjson" && format != "csv") throw bad_request("'format' must be ndjson or csv");
-  http::Response r;
-  const auto page = clicklog::export_events(
-      ctx.reader(), query,
-      format == "csv" ? clicklog::ExportFormat::csv : clicklog::ExportFormat::ndjson, r.body);
-  r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
-  r.headers.emplace_back("Linktrack-Next-After",
-                         query.node_id + ":" + std::to_string(page.last_id));
-  r.headers.emplace_back("Linktrack-Event-Count", std::to_string(page.events));
-  r.no_store = true;
-  return r;
+  query.limit = p.limit;
+  query.since_ms = p.since_ms;
+  query.until_ms = p.until_ms;
+  query.campaign = p.campaign;
+  std::string body;
+  const auto page = clicklog::export_events(ctx.reader(), query, p.format, body);
+  return page_response(std::move(body), p.format,
+                       query.node_id + ":" + std::to_string(page.last_id), page.events);
 }
 
 http::Response forget(const ApiRequest& req, const QueryParams&, Context& ctx) {
