@@ -27,6 +27,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+def write_token_key(work):
+    """The token key the benchmark configs name (secret_file: token-key), private as required."""
+    path = os.path.join(work, "token-key")
+    with open(path, "w") as f:
+        f.write(base64.b64encode(bytes(range(32))).decode())
+    os.chmod(path, 0o600)
+
+
 def build_log(binary, config, db, n):
     """n events over 200 campaigns of 6 links, 2M recipients, a quarter opens, a sixth machines,
     spread over 30 days: built in SQL, as the writer would have stored them."""
@@ -96,9 +104,7 @@ def main():
     work = a.keep or tempfile.mkdtemp(prefix="linktrack-bench-api-")
     os.makedirs(work, exist_ok=True)
     port, admin = free_port(), free_port()
-    with open(os.path.join(work, "token-key"), "w") as f:
-        f.write(base64.b64encode(bytes(range(32))).decode())
-    os.chmod(os.path.join(work, "token-key"), 0o600)
+    write_token_key(work)
     config = os.path.join(work, "linktrack.yaml")
     with open(config, "w") as f:
         f.write(f"""listen: {{http: ["127.0.0.1:{port}"], admin: "127.0.0.1:{admin}"}}

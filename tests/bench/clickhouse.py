@@ -9,7 +9,6 @@ Everything shares the machine's cores. Figures name the machine and go to
 tests/bench/results/clickhouse-<time>.json."""
 
 import argparse
-import base64
 import json
 import os
 import re
@@ -22,7 +21,7 @@ import threading
 import time
 import urllib.request
 
-from api import build_log, free_port
+from api import build_log, free_port, write_token_key
 from machine import machine
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
@@ -136,9 +135,7 @@ delay = function() return 1 end
 def lag(binary, ch, rate, seconds):
     work = tempfile.mkdtemp(prefix="linktrack-bench-ch-lag-")
     try:
-        with open(os.path.join(work, "token-key"), "w") as f:
-            f.write(base64.b64encode(bytes(range(32))).decode())
-        os.chmod(os.path.join(work, "token-key"), 0o600)
+        write_token_key(work)
         http, admin = free_port(), free_port()
         config = write_config(work, http, admin, ch, "bench_lag", 50000, 1000)
         subprocess.run([binary, "migrate", "-c", config], check=True, capture_output=True)
@@ -220,9 +217,7 @@ def main():
     result = {"machine": machine(), "throughput": [], "lag": None,
               "clickhouse": None, "note": "linktrack, ClickHouse and the load share the cores"}
     try:
-        with open(os.path.join(work, "token-key"), "w") as f:
-            f.write(base64.b64encode(bytes(range(32))).decode())
-        os.chmod(os.path.join(work, "token-key"), 0o600)
+        write_token_key(work)
         config = os.path.join(work, "linktrack.yaml")
         with open(config, "w") as f:
             f.write("keys: [{id: 1, secret_file: token-key}]\nstore: {path: clicks.db}\n"

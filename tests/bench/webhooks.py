@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from api import build_log, free_port
+from api import build_log, free_port, write_token_key
 from machine import machine
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
@@ -83,9 +83,7 @@ def main():
     binary = os.path.abspath(a.binary)
     work = a.keep or tempfile.mkdtemp(prefix="linktrack-bench-webhooks-")
     os.makedirs(work, exist_ok=True)
-    with open(os.path.join(work, "token-key"), "w") as f:
-        f.write(base64.b64encode(bytes(range(32))).decode())
-    os.chmod(os.path.join(work, "token-key"), 0o600)
+    write_token_key(work)
     config = os.path.join(work, "linktrack.yaml")
     with open(config, "w") as f:
         f.write("keys: [{id: 1, secret_file: token-key}]\nstore: {path: clicks.db}\n"
