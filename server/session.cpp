@@ -62,7 +62,7 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
   if (ec) return;  // timeout, reset or a request cut short: the connection just goes
   ++requests_;
   const auto& req = parser_->get();
-  const auto headers = scan_headers(req, forwarded_for_);
+  const auto headers = scan_headers(req, joined_lines_);
   if (auto problem = framing_problem(req, headers); problem.status)
     return send_error(problem.status, problem.text);
   if (admin_) return answer_admin(req);

@@ -102,7 +102,7 @@ class Session {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string wire_;
   std::string body_;  // a large body (an API page), sent after wire_ rather than copied into it
-  std::string forwarded_for_;  // X-Forwarded-For joined from several lines
+  JoinedLines joined_lines_;  // lists that came on several lines, joined
   bool keep_alive_ = false;
   bool linger_ = false;  // drain before closing: an error answer left the request unread
   std::unique_ptr<std::array<char, 4096>> drain_buffer_;

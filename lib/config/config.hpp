@@ -59,9 +59,27 @@ struct Domain {
   std::optional<std::string> apple_app_site_association;          // path
   std::optional<std::string> assetlinks;                          // path
   std::optional<Hsts> hsts;
+  // How viewers reach the domain ("https://links.example.com", a port if not the scheme's
+  // own): behind a CDN or proxy, not what linktrack itself listens on. Empty: https://HOST, or
+  // http://HOST for a domain without tls.
+  std::string public_url;
   // Resolved by validation: the deep-link files' bytes, served as they are.
   std::string apple_app_site_association_body;
   std::string assetlinks_body;
+  // Resolved by validation from public_url; unset without one.
+  std::optional<bool> public_url_https;
+  std::string public_url_host;     // lower case
+  std::string public_port_suffix;  // ":8443", or empty for the scheme's default port
+  // Whether viewers use https: plain http gets 308 and cookies are Secure.
+  bool public_https() const { return public_url_https ? *public_url_https : tls.has_value(); }
+  // The name minted links and the 308 use.
+  const std::string& public_host() const {
+    return public_url_host.empty() ? host : public_url_host;
+  }
+  // "https://links.example.com:8443": what minted links and the 308 start with.
+  std::string public_origin() const {
+    return (public_https() ? "https://" : "http://") + public_host() + public_port_suffix;
+  }
 };
 
 struct Listen {

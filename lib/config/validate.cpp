@@ -526,10 +526,42 @@ class Validator {
       for (const auto& [name, value] : d.append_query) {
         if (name.empty()) diag_.error(key_child(path, "append_query"), "a parameter name is empty");
       }
+      public_url(d, key_child(path, "public_url"));
       json_file(d.apple_app_site_association, key_child(path, "apple_app_site_association"),
                 d.apple_app_site_association_body);
       json_file(d.assetlinks, key_child(path, "assetlinks"), d.assetlinks_body);
     }
+  }
+
+  // Fills the domain's public_url_* fields: one of the domain's own names, as a browser would
+  // reach it; no path.
+  void public_url(Domain& d, const std::string& key) {
+    if (d.public_url.empty()) return;
+    auto url = boost::urls::parse_absolute_uri(d.public_url);
+    auto refuse = [&](const std::string& why) {
+      diag_.error(key, "'" + d.public_url + "' " + why +
+                           " (expected the scheme and name viewers use, e.g. "
+                           "https://" +
+                           (d.host.empty() ? "links.example.com" : d.host) + ")");
+    };
+    if (!url ||
+        (url->scheme_id() != boost::urls::scheme::http &&
+         url->scheme_id() != boost::urls::scheme::https) ||
+        url->host_type() != boost::urls::host_type::name)
+      return refuse("is not an http(s) URL with a host name");
+    if (url->has_userinfo() || url->has_query() || url->has_fragment() ||
+        (url->encoded_path() != "" && url->encoded_path() != "/"))
+      return refuse("must not have a path, query, fragment or user");
+    std::string host = url->host();
+    std::transform(host.begin(), host.end(), host.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
+    if (host != d.host && std::find(d.aliases.begin(), d.aliases.end(), host) == d.aliases.end())
+      return refuse("names a host that is not this domain's host or one of its aliases");
+    if (url->has_port() && url->port_number() == 0) return refuse("has no valid port");
+    d.public_url_https = url->scheme_id() == boost::urls::scheme::https;
+    d.public_url_host = host;
+    if (url->has_port() && url->port_number() != (*d.public_url_https ? 443 : 80))
+      d.public_port_suffix = ":" + std::to_string(url->port_number());
   }
 
   Config& c_;

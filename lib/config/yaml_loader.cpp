@@ -310,7 +310,7 @@ constexpr std::array<Key<Hsts>, 2> kHstsKeys = {
     boolean_key<Hsts, &Hsts::include_subdomains>("include_subdomains"),
 };
 
-constexpr std::array<Key<Domain>, 9> kDomainKeys = {
+constexpr std::array<Key<Domain>, 10> kDomainKeys = {
     required(string_key<Domain, &Domain::host>("host")),
     strings_key<Domain, &Domain::aliases>("aliases"),
     optional_section_key<Domain, &Domain::tls, kTlsKeys>("tls"),
@@ -328,6 +328,7 @@ constexpr std::array<Key<Domain>, 9> kDomainKeys = {
     optional_string_key<Domain, &Domain::apple_app_site_association>("apple_app_site_association"),
     optional_string_key<Domain, &Domain::assetlinks>("assetlinks"),
     optional_section_key<Domain, &Domain::hsts, kHstsKeys>("hsts"),
+    string_key<Domain, &Domain::public_url>("public_url"),
 };
 
 // A list whose every item is a section of `Keys`.

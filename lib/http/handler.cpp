@@ -4,8 +4,8 @@
 
 #include "classify/evidence.hpp"
 #include "http/append_query.hpp"
-#include "http/client_address.hpp"
 #include "http/cookies.hpp"
+#include "http/viewer.hpp"
 #include "net/destination.hpp"
 
 namespace linktrack::http {
@@ -89,12 +89,11 @@ std::optional<std::string> bounded(std::string_view v, std::size_t max) {
 }
 
 // Takes the decoded token's fields: the event is the last use of them.
-clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
+clicklog::ClickEvent event_for(const RequestView& req, const Viewer& viewer, const Snapshot& snap,
                                const config::Domain& d, token::Decoded&& t,
                                clicklog::EventKind kind, std::optional<std::string> destination) {
   const auto& privacy = snap.config->privacy;
-  const auto ip = client_address(req.peer, req.x_forwarded_for, req.cf_connecting_ip,
-                                 snap.config->trusted_proxy_ranges);
+  const auto& ip = viewer.address;
   classify::Observation o;
   o.open = kind == clicklog::EventKind::open;
   o.navigation = kind == clicklog::EventKind::click;
@@ -108,7 +107,7 @@ clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
                                       .purpose = req.purpose,
                                       .x_purpose = req.x_purpose,
                                       .x_moz = req.x_moz,
-                                      .secure = req.tls});
+                                      .secure = viewer.https});
   if (t.fields.kind == token::Kind::honeypot) o.evidence |= classify::evidence::honeypot;
   o.time_ms = req.now_ms;
   o.sent_at = t.fields.issued_at;
@@ -137,8 +136,9 @@ clicklog::ClickEvent event_for(const RequestView& req, const Snapshot& snap,
   return e;
 }
 
-Response tracked(const RequestView& req, const Snapshot& snap, const config::Domain& d,
-                 token::TokenCodec& codec, std::string_view token, bool open_path) {
+Response tracked(const RequestView& req, const Viewer& viewer, const Snapshot& snap,
+                 const config::Domain& d, token::TokenCodec& codec, std::string_view token,
+                 bool open_path) {
   const Route route = open_path ? Route::open : Route::click;
   auto t = codec.decode(token, d.host, req.now_ms / 1000);
   if (t.status != token::DecodeStatus::ok) return rejected(d, rejection_of(t.status), route);
@@ -152,7 +152,8 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
     Response r = rejected(d, Rejection::none, route);
     r.no_store = true;
     if (!head)
-      r.event = event_for(req, snap, d, std::move(t), clicklog::EventKind::click, std::nullopt);
+      r.event =
+          event_for(req, viewer, snap, d, std::move(t), clicklog::EventKind::click, std::nullopt);
     return r;
   }
 
@@ -163,7 +164,8 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
     r.body.assign(reinterpret_cast<const char*>(kPixel), sizeof kPixel);
     r.no_store = true;
     if (!head)
-      r.event = event_for(req, snap, d, std::move(t), clicklog::EventKind::open, std::nullopt);
+      r.event =
+          event_for(req, viewer, snap, d, std::move(t), clicklog::EventKind::open, std::nullopt);
     return r;
   }
 
@@ -176,7 +178,7 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
   if (!location) return rejected(d, Rejection::bad_destination, route);
 
   Response r;
-  r.set_cookies = attribution_cookies(d.cookies, t.fields, req.tls);
+  r.set_cookies = attribution_cookies(d.cookies, t.fields, viewer.https);
   r.no_store = true;
   if (wants_json(req.accept)) {
     nlohmann::json j;
@@ -194,7 +196,8 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
     // Ids are checked to be UTF-8 when a token is decoded; replacing rather than throwing is
     // the second line of defence, so that no field can turn an answer into an exception.
     r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (!head) r.event = event_for(req, snap, d, std::move(t), clicklog::EventKind::app, *location);
+    if (!head)
+      r.event = event_for(req, viewer, snap, d, std::move(t), clicklog::EventKind::app, *location);
     return r;
   }
   r.status = 302;
@@ -203,15 +206,14 @@ Response tracked(const RequestView& req, const Snapshot& snap, const config::Dom
   r.body = "Redirecting\n";
   r.location = *location;
   if (!head)
-    r.event =
-        event_for(req, snap, d, std::move(t), clicklog::EventKind::click, std::move(*location));
+    r.event = event_for(req, viewer, snap, d, std::move(t), clicklog::EventKind::click,
+                        std::move(*location));
   return r;
 }
 
-Response decide(const RequestView& req, const Snapshot& snap, token::TokenCodec& codec,
-                const config::Domain& d) {
+Response decide(const RequestView& req, const Viewer& viewer, const Snapshot& snap,
+                token::TokenCodec& codec, const config::Domain& d) {
   const std::string_view path = req.target.substr(0, req.target.find('?'));
-  if (path == "/healthz") return text(200, "ok\n", Route::healthz);
   if (path == "/.well-known/apple-app-site-association" || path == "/apple-app-site-association" ||
       path == "/.well-known/assetlinks.json") {
     const bool apple = path != "/.well-known/assetlinks.json";
@@ -226,16 +228,23 @@ Response decide(const RequestView& req, const Snapshot& snap, token::TokenCodec&
     r.body = apple ? d.apple_app_site_association_body : d.assetlinks_body;
     return r;
   }
-  if (!req.tls && d.tls) {
+  if (!viewer.https && d.public_https()) {
     Response r;
     r.status = 308;
     r.route = Route::https_redirect;
-    // The host without whatever port the request named, then the https listener's port.
-    std::string host = normalize_host(req.host);
-    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    // To public_url when set: behind a CDN the Host may be the origin's own name. Else the host
+    // the viewer named, on our https listener's port unless a proxy stands in between.
+    std::string origin;
+    if (!d.public_url.empty()) {
+      origin = d.public_origin();
+    } else {
+      std::string host = normalize_host(viewer.host);
+      if (host.find(':') != std::string::npos) host = "[" + host + "]";
+      origin = "https://" + host + (viewer.scheme_forwarded ? "" : snap.https_port_suffix);
+    }
     // The target came from the client: checked as any Location is, so nothing it holds can
     // reach the header unencoded.
-    const std::string url = "https://" + host + snap.https_port_suffix + std::string(req.target);
+    const std::string url = origin + std::string(req.target);
     net::Destination https;
     if (net::destination_problem(url, https)) return not_found_page();
     r.location = https.location;
@@ -253,7 +262,7 @@ Response decide(const RequestView& req, const Snapshot& snap, token::TokenCodec&
   }
   if (path == "/robots.txt") return text(200, kRobots, Route::robots);
   if (path.starts_with("/c/") || path.starts_with("/o/"))
-    return tracked(req, snap, d, codec, path.substr(3), path[1] == 'o');
+    return tracked(req, viewer, snap, d, codec, path.substr(3), path[1] == 'o');
   return not_found_page();
 }
 
@@ -273,18 +282,29 @@ std::string normalize_host(std::string_view h) {
 }
 
 Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec& codec) {
-  const std::string host = normalize_host(req.host);
-  const config::Domain* d = snap.domain_for(host);
+  const Viewer viewer =
+      viewer_of(req.peer, req.tls, req.host, req.forwarded, snap.config->trusted_proxy_ranges);
+  const config::Domain* d = snap.domain_for(normalize_host(viewer.host));
+  // A forwarded Host that names no domain of ours: the request's own may (a proxy that sends
+  // its own name as X-Forwarded-Host).
+  if (!d && viewer.host.data() != req.host.data()) d = snap.domain_for(normalize_host(req.host));
+  const std::string_view path = req.target.substr(0, req.target.find('?'));
+  // Whatever the Host: load balancers and CDNs check health by address or the origin's name.
+  if (path == "/healthz" && (req.method == "GET" || req.method == "HEAD")) {
+    auto r = text(200, "ok\n", Route::healthz);
+    r.head_only = req.method == "HEAD";
+    return r;
+  }
   if (!d) return text(421, "This server does not serve that host.\n");
   Response r;
   if (req.method != "GET" && req.method != "HEAD") {
     r = text(405, "Only GET and HEAD.\n");
     r.headers.emplace_back("Allow", "GET, HEAD");
   } else {
-    r = decide(req, snap, codec, *d);
+    r = decide(req, viewer, snap, codec, *d);
   }
   r.head_only = req.method == "HEAD";
-  if (req.tls && d->hsts) {
+  if (viewer.https && d->hsts) {
     std::string v = "max-age=" + std::to_string(d->hsts->max_age_seconds);
     if (d->hsts->include_subdomains) v += "; includeSubDomains";
     r.headers.emplace_back("Strict-Transport-Security", std::move(v));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "http/viewer.hpp"
 #include "net/cidr.hpp"
 
 namespace linktrack::http {
@@ -19,8 +20,7 @@ struct RequestView {
   std::string_view sec_purpose, purpose, x_purpose, x_moz;
   std::string_view user_agent;
   std::string_view referer;
-  std::string_view x_forwarded_for;
-  std::string_view cf_connecting_ip;
+  ForwardedHeaders forwarded;  // believed only from proxies.trusted
   net::IpAddress peer;
   bool tls = false;
   std::int64_t now_ms = 0;  // Unix milliseconds

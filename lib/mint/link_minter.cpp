@@ -15,7 +15,10 @@ LinkMinter::LinkMinter(const config::Config& c, const config::Domain& domain,
     base_ = *base_url;
     while (!base_.empty() && base_.back() == '/') base_.pop_back();
   } else {
-    base_ = (domain.tls ? "https://" : "http://") + requested_host;
+    // The domain's public_url; an alias the sender named keeps its own name.
+    base_ = requested_host == domain.host ? domain.public_origin()
+                                          : (domain.public_https() ? "https://" : "http://") +
+                                                requested_host + domain.public_port_suffix;
   }
 }
 

@@ -15,7 +15,8 @@ std::shared_ptr<const token::Keyring> keyring_from(const config::Config& c);
 
 class LinkMinter {
  public:
-  // `base_url` overrides "https://HOST" (http:// when the domain has no TLS), e.g. to add a port.
+  // `base_url` overrides the domain's public scheme and port (public_url; else https://, or
+  // http:// when the domain has no TLS) with `requested_host`.
   LinkMinter(const config::Config& c, const config::Domain& domain, std::string requested_host,
              std::optional<std::string> base_url = std::nullopt);
   // The tracked URL, or throws std::invalid_argument naming what is wrong with the fields.

@@ -268,3 +268,30 @@ TEST_CASE("an entry that is not a mapping does not shift the index errors name")
   CHECK(has_error(r, "domains[1].host: 'bad host' is not a host name"));
   CHECK_FALSE(has_error(r, "keys[0].secret"));
 }
+
+TEST_CASE("public_url: one of the domain's names as viewers reach it, used by minted links") {
+  TempDir dir;
+  auto r = load(dir, minimal("    aliases: [origin.example.net]\n"
+                             "    public_url: \"HTTPS://Links.Example.com:8443/\"\n"));
+  INFO(joined(r));
+  REQUIRE(r.config);
+  const auto& d = r.config->domains[0];
+  CHECK(d.public_https());  // although the domain itself has no tls: a proxy terminates it
+  CHECK(d.public_origin() == "https://links.example.com:8443");
+  r = load(dir, minimal("    public_url: \"https://links.example.com:443\"\n"));
+  REQUIRE(r.config);
+  CHECK(r.config->domains[0].public_origin() == "https://links.example.com");
+  // Without it: the host, https with tls and http without.
+  r = load(dir, minimal());
+  REQUIRE(r.config);
+  CHECK(r.config->domains[0].public_origin() == "http://links.example.com");
+  for (const auto& bad :
+       {"https://elsewhere.example.com", "https://links.example.com/x", "ftp://links.example.com",
+        "https://links.example.com/?a=1", "https://u@links.example.com", "https://192.0.2.1",
+        "links.example.com"}) {
+    r = load(dir, minimal(std::string("    public_url: \"") + bad + "\"\n"));
+    INFO(bad << "\n" << joined(r));
+    CHECK_FALSE(r.config);
+    CHECK(has_error(r, ":8:17: domains[0].public_url: '"));
+  }
+}

@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "http/client_address.hpp"
+#include "http/forwarded.hpp"
 #include "http/handler.hpp"
+#include "http/viewer.hpp"
 #include "test_helpers.hpp"
 #include "util/base64.hpp"
 
@@ -161,6 +162,72 @@ TEST_CASE("an unknown Host gets 421 and logs nothing") {
   auto r = f.get("/c/" + f.token("https://shop.example.com/"), "other.example.net");
   CHECK(r.status == 421);
   CHECK_FALSE(r.event);
+  // Health checks come by address or by the origin's own name.
+  CHECK(f.get("/healthz", "192.0.2.1", false).status == 200);
+  CHECK(f.get("/healthz", "other.example.net", false, "POST").status == 421);
+}
+
+TEST_CASE(
+    "behind a trusted proxy: the viewer's scheme, host and address decide, public_url leads") {
+  Fixture f;
+  // The CloudFront set-up: the origin's own name arrives as Host, listed as an alias.
+  f.config->domains[0].aliases.push_back("origin.example.net");
+  f.rebuild();
+  auto via = [&](const std::string& target, const std::string& host, http::ForwardedHeaders h,
+                 const std::string& peer = "10.0.0.5") {
+    http::RequestView v;
+    v.method = "GET";
+    v.target = target;
+    v.host = host;
+    v.accept = "*/*";
+    v.user_agent = "Mozilla/5.0";
+    v.peer = *net::IpAddress::parse(peer);
+    v.tls = false;  // the proxy reaches us over plain http
+    v.forwarded = h;
+    v.now_ms = kNowMs;
+    return http::handle(v, *f.snap, *f.codec);
+  };
+  const std::string click = "/c/" + f.token("https://shop.example.com/");
+  // A viewer on https through the proxy: a click, Secure cookies, HSTS, the viewer's address.
+  auto r = via(click, "origin.example.net",
+               {.x_forwarded_for = "198.51.100.20", .cloudfront_forwarded_proto = "https"});
+  CHECK(r.status == 302);
+  REQUIRE_FALSE(r.set_cookies.empty());
+  CHECK(r.set_cookies[0].find("; Secure") != std::string::npos);
+  REQUIRE(r.event);
+  CHECK(r.event->client_ip == "198.51.100.20");
+  CHECK(r.event->host == "links.example.com");
+  bool hsts = false;
+  for (const auto& [name, value] : r.headers) hsts |= name == "Strict-Transport-Security";
+  CHECK(hsts);
+  // A viewer on plain http through it: 308 to the host it named, on the proxy's port.
+  r = via("/c/x?y=1", "origin.example.net",
+          {.x_forwarded_proto = "http", .x_forwarded_host = "click.example.com"});
+  CHECK(r.status == 308);
+  CHECK(r.location == "https://click.example.com/c/x?y=1");
+  // With public_url, the 308 goes there, never to the origin's name.
+  f.config->domains[0].public_url = "https://links.example.com";
+  f.config->domains[0].public_url_https = true;
+  f.config->domains[0].public_url_host = "links.example.com";
+  f.rebuild();
+  r = via("/c/x?y=1", "origin.example.net", {.cloudfront_forwarded_proto = "http"});
+  CHECK(r.status == 308);
+  CHECK(r.location == "https://links.example.com/c/x?y=1");
+  // The same headers from anyone else are nobody's word: plain http, its own address.
+  r = via(click, "links.example.com",
+          {.x_forwarded_for = "198.51.100.20", .x_forwarded_proto = "https"}, "203.0.113.50");
+  CHECK(r.status == 308);
+  // A domain without tls whose viewers use https (public_url): Secure cookies when they do.
+  f.config->domains[1].public_url = "https://links.example.org";
+  f.config->domains[1].public_url_https = true;
+  f.config->domains[1].cookies.names.campaign = "lt_c";
+  f.rebuild();
+  const std::string org_click = "/c/" + f.token("https://shop.example.com/", "links.example.org");
+  r = via(org_click, "links.example.org", {.x_forwarded_proto = "https"});
+  CHECK(r.status == 302);
+  REQUIRE_FALSE(r.set_cookies.empty());
+  CHECK(r.set_cookies[0].find("; Secure") != std::string::npos);
+  CHECK(via(org_click, "links.example.org", {.x_forwarded_proto = "http"}).status == 308);
 }
 
 TEST_CASE("opens answer a 43-byte GIF and log an open") {
@@ -210,11 +277,82 @@ TEST_CASE("forwarded addresses are believed only from trusted proxies") {
   std::vector<net::Cidr> trusted = {*net::Cidr::parse("10.0.0.0/8")};
   auto proxy = *net::IpAddress::parse("10.1.1.1");
   auto stranger = *net::IpAddress::parse("198.51.100.7");
-  CHECK(http::client_address(stranger, "1.2.3.4", "", trusted).to_string() == "198.51.100.7");
-  CHECK(http::client_address(proxy, "1.2.3.4", "", trusted).to_string() == "1.2.3.4");
+  auto address = [&](const net::IpAddress& peer, http::ForwardedHeaders h) {
+    return http::viewer_of(peer, false, "h", h, trusted).address.to_string();
+  };
+  CHECK(address(stranger, {.x_forwarded_for = "1.2.3.4"}) == "198.51.100.7");
+  CHECK(address(proxy, {.x_forwarded_for = "1.2.3.4"}) == "1.2.3.4");
   // Right-most untrusted: a client cannot spoof by prepending addresses.
-  CHECK(http::client_address(proxy, "6.6.6.6, 1.2.3.4, 10.2.2.2", "", trusted).to_string() ==
-        "1.2.3.4");
-  CHECK(http::client_address(proxy, "", "5.6.7.8", trusted).to_string() == "5.6.7.8");
-  CHECK(http::client_address(proxy, "garbage", "", trusted).to_string() == "10.1.1.1");
+  CHECK(address(proxy, {.x_forwarded_for = "6.6.6.6, 1.2.3.4, 10.2.2.2"}) == "1.2.3.4");
+  CHECK(address(proxy, {.cf_connecting_ip = "5.6.7.8"}) == "5.6.7.8");
+  CHECK(address(proxy, {.x_forwarded_for = "garbage"}) == "10.1.1.1");
+  // The order: X-Forwarded-For, Forwarded, CF-Connecting-IP, CloudFront-Viewer-Address.
+  CHECK(address(proxy, {.x_forwarded_for = "1.1.1.1",
+                        .forwarded = "for=2.2.2.2",
+                        .cf_connecting_ip = "3.3.3.3"}) == "1.1.1.1");
+  CHECK(address(proxy, {.forwarded = "for=2.2.2.2", .cf_connecting_ip = "3.3.3.3"}) == "2.2.2.2");
+  CHECK(address(proxy, {.cf_connecting_ip = "3.3.3.3",
+                        .cloudfront_viewer_address = "4.4.4.4:5555"}) == "3.3.3.3");
+  CHECK(address(proxy, {.cloudfront_viewer_address = "4.4.4.4:5555"}) == "4.4.4.4");
+  CHECK(address(proxy, {.cloudfront_viewer_address = "2001:db8::7:443"}) == "2001:db8::7");
+  // Forwarded: the same right-to-left walk, ports and brackets understood.
+  CHECK(address(proxy, {.forwarded = "for=6.6.6.6, for=\"[2001:db8::1]:4711\", for=10.3.3.3"}) ==
+        "2001:db8::1");
+  CHECK(address(proxy, {.forwarded = "for=\"1.2.3.4:80\";proto=https"}) == "1.2.3.4");
+  // A hidden hop ends the walk: the proxy that saw it is as far as anyone can tell.
+  CHECK(address(proxy, {.forwarded = "for=1.2.3.4, for=_hidden, for=10.3.3.3"}) == "10.3.3.3");
+  CHECK(address(proxy, {.forwarded = "for=\"unterminated"}) == "10.1.1.1");
+}
+
+TEST_CASE("RFC 7239 Forwarded is parsed element by element, or not at all") {
+  auto e = http::parse_forwarded(
+      "for=192.0.2.60;proto=http;by=203.0.113.43, For=\"[2001:db8:cafe::17]:4711\";"
+      "HOST=links.example.com;proto=https");
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].for_node == "192.0.2.60");
+  CHECK(e[0].proto == "http");
+  CHECK(e[1].for_node == "[2001:db8:cafe::17]:4711");
+  CHECK(e[1].host == "links.example.com");
+  CHECK(e[1].proto == "https");
+  CHECK(http::parse_forwarded("for=a b").empty());
+  CHECK(http::parse_forwarded("for").empty());
+  CHECK(http::parse_forwarded("for=a,,for=b").empty());
+  CHECK(http::parse_forwarded("=x").empty());
+  CHECK(http::parse_forwarded("").empty());
+}
+
+TEST_CASE("the viewer's scheme and host come from a trusted proxy's headers, in order") {
+  std::vector<net::Cidr> trusted = {*net::Cidr::parse("10.0.0.0/8")};
+  auto proxy = *net::IpAddress::parse("10.1.1.1");
+  auto stranger = *net::IpAddress::parse("198.51.100.7");
+  auto viewer = [&](const net::IpAddress& peer, http::ForwardedHeaders h, bool tls = false) {
+    return http::viewer_of(peer, tls, "origin.internal", h, trusted);
+  };
+  auto v =
+      viewer(stranger, {.x_forwarded_proto = "https", .x_forwarded_host = "links.example.com"});
+  CHECK_FALSE(v.https);
+  CHECK(v.host == "origin.internal");
+  CHECK_FALSE(v.scheme_forwarded);
+  v = viewer(proxy, {.x_forwarded_proto = "https, http", .x_forwarded_host = "a.example, b"});
+  CHECK(v.https);
+  CHECK(v.scheme_forwarded);
+  CHECK(v.host == "a.example");
+  v = viewer(proxy, {.x_forwarded_proto = "HTTP"}, true);
+  CHECK_FALSE(v.https);
+  // CDN headers first: CloudFront's, then Cloudflare's, then Forwarded, then X-Forwarded-Proto.
+  CHECK(viewer(proxy, {.x_forwarded_proto = "http", .cloudfront_forwarded_proto = "https"}).https);
+  CHECK(viewer(proxy, {.x_forwarded_proto = "http", .cf_visitor = "{\"scheme\":\"https\"}"}).https);
+  CHECK_FALSE(
+      viewer(proxy, {.x_forwarded_proto = "https", .cf_visitor = "{\"scheme\": \"http\"}"}).https);
+  CHECK(viewer(proxy, {.x_forwarded_proto = "http", .forwarded = "for=1.2.3.4;proto=https"}).https);
+  // The Forwarded element describing the viewer gives proto and host; a nearer proxy's does not.
+  v = viewer(proxy, {.forwarded = "for=1.2.3.4;proto=https;host=links.example.com, "
+                                  "for=10.2.2.2;proto=http;host=origin.internal"});
+  CHECK(v.https);
+  CHECK(v.host == "links.example.com");
+  CHECK(v.address.to_string() == "1.2.3.4");
+  // Words that are not schemes say nothing.
+  v = viewer(proxy, {.x_forwarded_proto = "wss"}, true);
+  CHECK(v.https);
+  CHECK_FALSE(v.scheme_forwarded);
 }

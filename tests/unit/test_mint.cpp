@@ -64,6 +64,22 @@ TEST_CASE("minter: tracked URLs on the requested host, tokens bound to the domai
   CHECK(plain.mint(f).rfind("http://links.example.org/o/", 0) == 0);
   mint::LinkMinter based(c, c.domains[1], "links.example.org", "https://links.example.org:8443//");
   CHECK(based.mint(f).rfind("https://links.example.org:8443/o/", 0) == 0);
+  // public_url: its scheme, name and port, and an alias the sender named keeps its name.
+  c.domains[1].public_url = "https://links.example.org:8443";
+  c.domains[1].public_url_https = true;
+  c.domains[1].public_url_host = "links.example.org";
+  c.domains[1].public_port_suffix = ":8443";
+  CHECK(mint::LinkMinter(c, c.domains[1], "links.example.org")
+            .mint(f)
+            .rfind("https://links.example.org:8443/o/", 0) == 0);
+  c.domains[0].public_url_https = false;
+  c.domains[0].public_url_host = "links.example.com";
+  CHECK(mint::LinkMinter(c, c.domains[0], "links.example.com")
+            .mint(f)
+            .rfind("http://links.example.com/o/", 0) == 0);
+  CHECK(mint::LinkMinter(c, c.domains[0], "click.example.com")
+            .mint(f)
+            .rfind("http://click.example.com/o/", 0) == 0);
   f.kind = token::Kind::click;
   f.url = "javascript:alert(1)";
   CHECK_THROWS_AS(plain.mint(f), std::invalid_argument);
