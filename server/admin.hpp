@@ -25,8 +25,8 @@ inline AdminHandler admin_handler(Runtime& rt, ApiService& api,
       r.body = "Only GET and HEAD.\n";
     } else if (path == "/metrics") {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics::render(rt.metrics(), rt.writer_stats()) + api.render_metrics() +
-               service_metrics();
+      r.body = metrics::render(rt.metrics(), rt.writer_stats(), rt.state()->certificates) +
+               api.render_metrics() + service_metrics();
     } else if (path == "/healthz") {
       r.body = "ok\n";
     } else {

@@ -23,14 +23,16 @@ namespace linktrack::server {
 
 struct State {
   std::shared_ptr<const http::Snapshot> snapshot;
-  std::shared_ptr<TlsRegistry> tls;  // null when no domain has TLS
+  std::shared_ptr<TlsRegistry> tls;         // null when no domain has TLS
+  std::vector<std::uint16_t> domain_slots;  // each domain's metrics slot, in config order
+  std::vector<metrics::CertificateExpiry> certificates;
 };
 
 class Runtime {
  public:
-  Runtime(std::shared_ptr<const State> initial, clicklog::ClickSink& sink,
-          clicklog::WriterStats& writer_stats)
-      : state_(std::move(initial)), sink_(sink), writer_stats_(writer_stats) {}
+  // The first state follows with replace(): building it takes the metrics' domain slots.
+  Runtime(clicklog::ClickSink& sink, clicklog::WriterStats& writer_stats)
+      : state_(nullptr), sink_(sink), writer_stats_(writer_stats) {}
 
   std::shared_ptr<const State> state() const { return state_.get(); }
   void replace(std::shared_ptr<const State> next) { state_.replace(std::move(next)); }

@@ -9,18 +9,26 @@
 #include "admin.hpp"
 #include "config/load.hpp"
 #include "config/reload.hpp"
+#include "net/certificate_info.hpp"
 
 namespace linktrack::server {
 namespace {
 
 namespace asio = boost::asio;
 
-std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> config) {
+std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> config,
+                                         metrics::Metrics& metrics) {
   auto state = std::make_shared<State>();
   state->snapshot = http::Snapshot::build(config);
   bool any_tls = std::any_of(config->domains.begin(), config->domains.end(),
                              [](const auto& d) { return d.tls.has_value(); });
   if (any_tls || config->default_certificate) state->tls = std::make_shared<TlsRegistry>(config);
+  for (const auto& d : config->domains) {
+    state->domain_slots.push_back(metrics.domain_slot(d.host));
+    if (!d.tls) continue;
+    if (auto info = net::read_certificate_info(d.tls->cert))
+      state->certificates.push_back({d.host, info->not_after_ms / 1000});
+  }
   return state;
 }
 
@@ -58,8 +66,8 @@ bool Server::start() {
     click_log_ = std::make_unique<ClickLogService>(*config);
     services_ = {click_log_.get()};
     for (auto* s : services_) s->start();
-    runtime_ =
-        std::make_unique<Runtime>(build_state(config), click_log_->sink(), click_log_->stats());
+    runtime_ = std::make_unique<Runtime>(click_log_->sink(), click_log_->stats());
+    runtime_->replace(build_state(config, runtime_->metrics()));
     rescorer_ = std::make_unique<RescorerService>(*config, runtime_->metrics());
     services_.push_back(rescorer_.get());
     rescorer_->start();
@@ -160,7 +168,7 @@ void Server::reload() {
                    key);
     // The new log level first: requests served by the new state log at its level.
     spdlog::set_level(spdlog::level::from_str(next->log.level));
-    rt.replace(build_state(next));
+    rt.replace(build_state(next, rt.metrics()));
     for (auto* s : services_) s->apply(next);
     rt.metrics().reloads.fetch_add(1);
     spdlog::info("reloaded {}: {} domain(s)", config_path_, next->domains.size());

@@ -53,6 +53,8 @@ void Session<Derived>::on_bytes(beast::error_code ec, std::size_t n) {
 template <class Derived>
 void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
   if (ec == bhttp::error::end_of_stream) return self().do_close();
+  started_ = std::chrono::steady_clock::now();
+  route_ = http::Route::other;
   if (ec == bhttp::error::header_limit) return send_error(431, "Request header too large.\n");
   if (ec == bhttp::error::body_limit) return send_error(413, "Request body too large.\n");
   // Any other parse error (bad syntax, conflicting Content-Length or Transfer-Encoding) is
@@ -66,10 +68,14 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
   if (auto problem = framing_problem(req, headers); problem.status)
     return send_error(problem.status, problem.text);
   if (admin_) return answer_admin(req);
-  const config::Config& settings = *rt_.thread_view().state->snapshot->config;
+  // One view for the whole request: a reload between two looks would mix two configs.
+  auto& view = rt_.thread_view();
+  const State& state = *view.state;
+  const config::Config& settings = *state.snapshot->config;
   http::Response decision;
   try {
-    decision = decide(req, headers);
+    decision = http::handle(request_view(req, headers, peer_, tls_, util::unix_now_ms()),
+                            *state.snapshot, *view.codec);
   } catch (const std::exception& e) {
     // A bug in one request's handling answers that request, never ends the process.
     rt_.metrics().request_exceptions.fetch_add(1, std::memory_order_relaxed);
@@ -77,6 +83,10 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
     return send_error(500, "Internal server error.\n");
   }
   rt_.metrics().count(decision);
+  if (decision.domain >= 0)
+    rt_.metrics().count_domain(state.domain_slots[static_cast<std::size_t>(decision.domain)],
+                               decision.route);
+  route_ = decision.route;
   if (!admin_ && settings.log.access_log)
     spdlog::info(
         "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(), headers.host, req.target(),
@@ -119,13 +129,6 @@ void Session<Derived>::answer_admin(const Request& req) {
              self->do_write();
            });
          });
-}
-
-template <class Derived>
-http::Response Session<Derived>::decide(const Request& req, const RequestHeaders& headers) {
-  auto& view = rt_.thread_view();
-  return http::handle(request_view(req, headers, peer_, tls_, util::unix_now_ms()),
-                      *view.state->snapshot, *view.codec);
 }
 
 template <class Derived>
@@ -222,6 +225,8 @@ template <class Derived>
 void Session<Derived>::on_write(beast::error_code ec, std::size_t) {
   if (!body_.empty()) body_ = std::string();  // its memory goes now, not with the next answer
   if (ec) return;
+  if (!admin_)  // the API's time is its own metric
+    rt_.metrics().observe_latency(route_, std::chrono::steady_clock::now() - started_);
   if (!keep_alive_) return self().do_close();
   do_read();
 }

@@ -67,8 +67,6 @@ class Session {
 
   void on_read(beast::error_code ec, std::size_t);
 
-  http::Response decide(const Request& req, const RequestHeaders& headers);
-
   // Hands an admin request to the admin handler; its answer is written when it comes.
   void answer_admin(const Request& req);
 
@@ -108,6 +106,9 @@ class Session {
   std::unique_ptr<std::array<char, 4096>> drain_buffer_;
   std::size_t drained_ = 0;
   std::uint64_t requests_ = 0;
+  // For the latency histogram: when the request was read, and the route it took.
+  std::chrono::steady_clock::time_point started_;
+  http::Route route_ = http::Route::other;
   inline static const boost::system::error_category& kParseErrors =
       bhttp::make_error_code(bhttp::error::bad_method).category();
 };

@@ -58,7 +58,8 @@ Response rejected(const config::Domain& d, Rejection why, Route route) {
   } else {
     r = not_found_page();
   }
-  r.route = route;
+  // A honeypot's answer is a logged click; anything else refused is counted apart from clicks.
+  r.route = why == Rejection::none ? route : Route::fallback;
   r.rejection = why;
   return r;
 }
@@ -293,6 +294,7 @@ Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec&
   if (path == "/healthz" && (req.method == "GET" || req.method == "HEAD")) {
     auto r = text(200, "ok\n", Route::healthz);
     r.head_only = req.method == "HEAD";
+    if (d) r.domain = static_cast<int>(d - snap.config->domains.data());
     return r;
   }
   if (!d) return text(421, "This server does not serve that host.\n");
@@ -304,6 +306,7 @@ Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec&
     r = decide(req, viewer, snap, codec, *d);
   }
   r.head_only = req.method == "HEAD";
+  r.domain = static_cast<int>(d - snap.config->domains.data());
   if (viewer.https && d->hsts) {
     std::string v = "max-age=" + std::to_string(d->hsts->max_age_seconds);
     if (d->hsts->include_subdomains) v += "; includeSubDomains";

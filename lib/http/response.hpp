@@ -12,9 +12,12 @@
 
 namespace linktrack::http {
 
-// Routes and token rejections, named in metrics.
-#define LINKTRACK_ROUTES(X) \
-  X(click) X(open) X(app) X(well_known) X(favicon) X(robots) X(healthz) X(https_redirect) X(other)
+// Routes and token rejections, named in metrics. `fallback`: a token that could not be
+// honoured, answered with the domain's fallback_url (or the 404 / 410 page).
+#define LINKTRACK_ROUTES(X)                                                                  \
+  X(click)                                                                                   \
+  X(open) X(app) X(fallback) X(well_known) X(favicon) X(robots) X(healthz) X(https_redirect) \
+      X(other)
 LINKTRACK_NAMED_ENUM(Route, LINKTRACK_ROUTES)
 #define LINKTRACK_REJECTIONS(X) \
   X(none) X(malformed) X(unknown_key) X(bad_tag) X(expired) X(bad_destination)
@@ -31,6 +34,7 @@ struct Response {
   bool head_only = false;  // a HEAD request: headers as for GET, no body
   Route route = Route::other;
   Rejection rejection = Rejection::none;
+  int domain = -1;  // the index of the domain served in the snapshot's config; -1: none
   std::optional<clicklog::ClickEvent> event;
 };
 

@@ -23,7 +23,32 @@ void Metrics::count(const http::Response& r) {
     rejected_tokens[static_cast<std::size_t>(r.rejection)].fetch_add(1, std::memory_order_relaxed);
 }
 
-std::string render(const Metrics& m, const clicklog::WriterStats& w) {
+void Metrics::observe_latency(http::Route route, std::chrono::nanoseconds took) {
+  const double seconds = std::chrono::duration<double>(took).count();
+  const auto bucket = static_cast<std::size_t>(
+      std::lower_bound(kLatencyBounds.begin(), kLatencyBounds.end(), seconds) -
+      kLatencyBounds.begin());
+  const auto r = static_cast<std::size_t>(route);
+  latency_buckets[r][bucket].fetch_add(1, std::memory_order_relaxed);
+  latency_nanos[r].fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+}
+
+std::uint16_t Metrics::domain_slot(const std::string& host) {
+  std::lock_guard lock(domain_names_mutex_);
+  auto it = std::find(domain_names_.begin(), domain_names_.end(), host);
+  if (it != domain_names_.end()) return static_cast<std::uint16_t>(it - domain_names_.begin());
+  if (domain_names_.size() == kDomainSlots) return kDomainSlots;
+  domain_names_.push_back(host);
+  return static_cast<std::uint16_t>(domain_names_.size() - 1);
+}
+
+std::vector<std::string> Metrics::domain_names() const {
+  std::lock_guard lock(domain_names_mutex_);
+  return domain_names_;
+}
+
+std::string render(const Metrics& m, const clicklog::WriterStats& w,
+                   const std::vector<CertificateExpiry>& certificates) {
   std::ostringstream o;
   auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
   o << "# HELP linktrack_requests_total HTTP requests answered, by route and status.\n"
@@ -35,6 +60,48 @@ std::string render(const Metrics& m, const clicklog::WriterStats& w) {
       o << "linktrack_requests_total{route=\"" << http::kRouteNames[r] << "\",status=\""
         << (kStatuses[s] ? std::to_string(kStatuses[s]) : "other") << "\"} " << v << "\n";
     }
+  o << "# HELP linktrack_request_duration_seconds Time from a request read to its answer "
+       "written, by route.\n"
+       "# TYPE linktrack_request_duration_seconds histogram\n";
+  for (std::size_t r = 0; r < http::kRouteCount; ++r) {
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b <= kLatencyBounds.size(); ++b)
+      cumulative += load(m.latency_buckets[r][b]);
+    if (!cumulative) continue;
+    const std::string route = std::string("route=\"") + http::kRouteNames[r] + "\"";
+    cumulative = 0;
+    for (std::size_t b = 0; b < kLatencyBounds.size(); ++b) {
+      cumulative += load(m.latency_buckets[r][b]);
+      o << "linktrack_request_duration_seconds_bucket{" << route << ",le=\"" << kLatencyBounds[b]
+        << "\"} " << cumulative << "\n";
+    }
+    cumulative += load(m.latency_buckets[r][kLatencyBounds.size()]);
+    o << "linktrack_request_duration_seconds_bucket{" << route << ",le=\"+Inf\"} " << cumulative
+      << "\n";
+    o << "linktrack_request_duration_seconds_sum{" << route << "} "
+      << static_cast<double>(load(m.latency_nanos[r])) / 1e9 << "\n";
+    o << "linktrack_request_duration_seconds_count{" << route << "} " << cumulative << "\n";
+  }
+  o << "# HELP linktrack_domain_requests_total Requests for each configured domain, by route.\n"
+       "# TYPE linktrack_domain_requests_total counter\n";
+  const auto names = m.domain_names();
+  for (std::size_t d = 0; d <= kDomainSlots; ++d) {
+    if (d < kDomainSlots && d >= names.size()) continue;
+    for (std::size_t r = 0; r < http::kRouteCount; ++r) {
+      const auto v = load(m.domain_requests[d][r]);
+      if (!v) continue;
+      o << "linktrack_domain_requests_total{domain=\"" << (d < names.size() ? names[d] : "other")
+        << "\",route=\"" << http::kRouteNames[r] << "\"} " << v << "\n";
+    }
+  }
+  if (!certificates.empty()) {
+    o << "# HELP linktrack_certificate_expiry_timestamp_seconds When each domain's certificate "
+         "expires (notAfter, Unix time), as loaded at start or the last reload.\n"
+         "# TYPE linktrack_certificate_expiry_timestamp_seconds gauge\n";
+    for (const auto& c : certificates)
+      o << "linktrack_certificate_expiry_timestamp_seconds{domain=\"" << c.domain << "\"} "
+        << c.not_after_seconds << "\n";
+  }
   o << "# HELP linktrack_rejected_tokens_total Tokens refused, by reason.\n"
        "# TYPE linktrack_rejected_tokens_total counter\n";
   for (std::size_t i = 1; i < http::kRejectionCount; ++i)  // from 1: "none" is no rejection

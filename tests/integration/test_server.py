@@ -479,6 +479,39 @@ def test_connections_per_client_are_limited_and_access_logged():
             assert f'access 127.0.0.1 "GET {ORG}:{s.http}/healthz" 200' in srv.output(), srv.output()
 
 
+def test_metrics_by_domain_latency_certificates_and_fallbacks_pass_promtool():
+    """Per-domain series, the latency histogram, certificate expiry, and fallbacks counted
+    apart from clicks; the whole page passes `promtool check metrics`."""
+    import shutil
+    with TempDir() as tmp:
+        s = Setup(tmp)
+        good = s.sign(A, "https://shop.a.test/x")
+        with s.server():
+            assert s.curl(good)[0] == 302
+            assert s.curl(f"https://{A}/c/not-a-token")[0] == 302  # to the fallback_url
+            assert s.curl(f"http://{ORG}/c/not-a-token")[0] == 302
+            assert s.curl(f"https://{B}/healthz")[0] == 200
+            text = metrics_text(s)
+        lines = text.splitlines()
+        assert 'linktrack_requests_total{route="click",status="302"} 1' in lines, text
+        assert 'linktrack_requests_total{route="fallback",status="302"} 2' in lines, text
+        assert f'linktrack_domain_requests_total{{domain="{A}",route="click"}} 1' in lines, text
+        assert f'linktrack_domain_requests_total{{domain="{A}",route="fallback"}} 1' in lines
+        assert f'linktrack_domain_requests_total{{domain="{ORG}",route="fallback"}} 1' in lines
+        assert f'linktrack_domain_requests_total{{domain="{B}",route="healthz"}} 1' in lines
+        assert 'linktrack_request_duration_seconds_count{route="click"} 1' in lines, text
+        assert 'linktrack_request_duration_seconds_bucket{route="click",le="+Inf"} 1' in lines
+        expiry = [l for l in lines if l.startswith("linktrack_certificate_expiry_timestamp_seconds{")]
+        assert len(expiry) == 3, expiry  # A, B and the wildcard domain; ORG has no tls
+        a_expiry = int(next(l for l in expiry if f'domain="{A}"' in l).split()[-1])
+        assert 29 * 86400 < a_expiry - time.time() < 31 * 86400, a_expiry  # make_cert: 30 days
+        promtool = shutil.which("promtool")
+        assert promtool, "promtool is installed by deploy/install-deps.sh (package prometheus)"
+        p = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True,
+                           text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+
+
 def test_sigterm_after_n_clicks_logs_n_events():
     with TempDir() as tmp:
         s = Setup(tmp)
@@ -498,6 +531,7 @@ if __name__ == "__main__":
           test_click_redirects_with_cookies_and_is_logged,
           test_tampered_and_cross_host_tokens_never_reach_their_destination,
           test_unknown_host_gets_421, test_deep_link_files_byte_for_byte_over_https_and_http,
+          test_metrics_by_domain_latency_certificates_and_fallbacks_pass_promtool,
           test_plain_http_domain_and_open_pixel, test_x_forwarded_for_only_from_trusted_peers,
           test_oversized_headers_get_431, test_request_framing_pipelined_split_and_oversized_bodies,
           test_slow_client_is_cut_off_while_others_are_served,

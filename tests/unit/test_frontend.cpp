@@ -78,7 +78,8 @@ TEST_CASE("admission: per client, not for trusted proxies, capped by max_connect
   state->snapshot = http::Snapshot::build(c);
   NullSink sink;
   clicklog::WriterStats stats;
-  server::Runtime rt(state, sink, stats);
+  server::Runtime rt(sink, stats);
+  rt.replace(state);
   using A = server::Runtime::Admission;
   const auto client = *net::IpAddress::parse("192.0.2.1");
   const auto proxy = *net::IpAddress::parse("10.1.1.1");

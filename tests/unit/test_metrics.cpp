@@ -51,3 +51,33 @@ TEST_CASE("metrics: every route, status and reason is counted in its own slot an
   CHECK(helps == types);
   CHECK(helps >= 20);
 }
+
+TEST_CASE("metrics: latency buckets, domain slots bounded, certificate expiry") {
+  metrics::Metrics m;
+  clicklog::WriterStats w;
+  using namespace std::chrono_literals;
+  m.observe_latency(http::Route::click, 80us);   // under the first bound
+  m.observe_latency(http::Route::click, 700us);  // 0.001
+  m.observe_latency(http::Route::click, 5s);     // +Inf only
+  CHECK(m.domain_slot("a.example") == 0);
+  CHECK(m.domain_slot("b.example") == 1);
+  CHECK(m.domain_slot("a.example") == 0);  // the same host keeps its slot across reloads
+  for (std::size_t i = 2; i < metrics::kDomainSlots; ++i)
+    m.domain_slot("d" + std::to_string(i) + ".example");
+  CHECK(m.domain_slot("one-too-many.example") == metrics::kDomainSlots);
+  m.count_domain(0, http::Route::click);
+  m.count_domain(metrics::kDomainSlots, http::Route::fallback);
+  const auto text = metrics::render(m, w, {{"a.example", 1800000000}});
+  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  CHECK(has("linktrack_request_duration_seconds_bucket{route=\"click\",le=\"0.0001\"} 1"));
+  CHECK(has("linktrack_request_duration_seconds_bucket{route=\"click\",le=\"0.0005\"} 1"));
+  CHECK(has("linktrack_request_duration_seconds_bucket{route=\"click\",le=\"0.001\"} 2"));
+  CHECK(has("linktrack_request_duration_seconds_bucket{route=\"click\",le=\"1\"} 2"));
+  CHECK(has("linktrack_request_duration_seconds_bucket{route=\"click\",le=\"+Inf\"} 3"));
+  CHECK(has("linktrack_request_duration_seconds_count{route=\"click\"} 3"));
+  CHECK(has("linktrack_request_duration_seconds_sum{route=\"click\"} 5.00078"));
+  CHECK(text.find("route=\"open\",le=") == std::string::npos);  // nothing observed: no series
+  CHECK(has("linktrack_domain_requests_total{domain=\"a.example\",route=\"click\"} 1"));
+  CHECK(has("linktrack_domain_requests_total{domain=\"other\",route=\"fallback\"} 1"));
+  CHECK(has("linktrack_certificate_expiry_timestamp_seconds{domain=\"a.example\"} 1800000000"));
+}
