@@ -20,5 +20,6 @@ void add_export(CLI::App& app, int& exit_code);
 void add_explain(CLI::App& app, int& exit_code);
 void add_webhooks(CLI::App& app, int& exit_code);
 void add_analytics(CLI::App& app, int& exit_code);
+void add_backup(CLI::App& app, int& exit_code);
 
 }  // namespace linktrack::cli
