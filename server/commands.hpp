@@ -21,5 +21,6 @@ void add_explain(CLI::App& app, int& exit_code);
 void add_webhooks(CLI::App& app, int& exit_code);
 void add_analytics(CLI::App& app, int& exit_code);
 void add_backup(CLI::App& app, int& exit_code);
+void add_doctor(CLI::App& app, int& exit_code);
 
 }  // namespace linktrack::cli

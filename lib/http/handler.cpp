@@ -212,6 +212,23 @@ Response tracked(const RequestView& req, const Viewer& viewer, const Snapshot& s
   return r;
 }
 
+// What linktrack made of the request, for `linktrack doctor` behind a CDN: whether the Host and
+// the client's address and scheme arrive. Only the caller's own request is described.
+Response viewer_report(const Viewer& viewer, const config::Domain* d) {
+  nlohmann::json j;
+  j["domain"] = d ? nlohmann::json(d->host) : nlohmann::json(nullptr);
+  j["host"] = std::string(viewer.host);
+  j["scheme"] = viewer.https ? "https" : "http";
+  j["scheme_forwarded"] = viewer.scheme_forwarded;
+  j["address"] = viewer.address.to_string();
+  Response r;
+  r.route = Route::healthz;
+  r.content_type = "application/json";
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  r.no_store = true;
+  return r;
+}
+
 Response decide(const RequestView& req, const Viewer& viewer, const Snapshot& snap,
                 token::TokenCodec& codec, const config::Domain& d) {
   const std::string_view path = req.target.substr(0, req.target.find('?'));
@@ -293,6 +310,7 @@ Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec&
   // Whatever the Host: load balancers and CDNs check health by address or the origin's name.
   if (path == "/healthz" && (req.method == "GET" || req.method == "HEAD")) {
     auto r = text(200, "ok\n", Route::healthz);
+    if (req.target.substr(path.size()) == "?viewer") r = viewer_report(viewer, d);
     r.head_only = req.method == "HEAD";
     if (d) r.domain = static_cast<int>(d - snap.config->domains.data());
     return r;

@@ -22,6 +22,13 @@ std::optional<CertificateInfo> read_certificate_info(const std::string& pem_path
     ERR_clear_error();
     return std::nullopt;
   }
+  return certificate_info(cert.get());
+}
+
+CertificateInfo certificate_info(const X509* x509) {
+  // OpenSSL's getters take a non-const certificate; none of them changes it.
+  auto* certificate = const_cast<X509*>(x509);
+  auto cert = std::unique_ptr<X509, void (*)(X509*)>(certificate, [](X509*) {});
   CertificateInfo info;
   std::unique_ptr<BIO, decltype(&BIO_free)> text(BIO_new(BIO_s_mem()), BIO_free);
   X509_NAME_print_ex(text.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253);

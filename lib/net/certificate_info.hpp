@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <openssl/types.h>
+
 namespace linktrack::net {
 
 struct CertificateInfo {
@@ -16,5 +18,8 @@ struct CertificateInfo {
 
 // The first certificate of a PEM file; nullopt when the file holds none.
 std::optional<CertificateInfo> read_certificate_info(const std::string& pem_path);
+
+// A certificate in memory (one a server sent, say).
+CertificateInfo certificate_info(const X509* certificate);
 
 }  // namespace linktrack::net

@@ -71,15 +71,15 @@ def write(path, text):
     return path
 
 
-def wait_for_port(port, timeout=10.0):
+def wait_for_port(port, timeout=10.0, host="127.0.0.1"):
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket.create_connection((host, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+    raise AssertionError(f"nothing listens on {host}:{port} after {timeout}s")
 
 
 class Server:

@@ -68,13 +68,13 @@ domains:
 class Proxy:
     """A proxy in front (nginx or Apache) on its own config, stopped on exit."""
 
-    def __init__(self, argv, port, log):
-        self.argv, self.port, self.log = argv, port, log
+    def __init__(self, argv, port, log, host="127.0.0.1"):
+        self.argv, self.port, self.log, self.host = argv, port, log, host
 
     def __enter__(self):
         self.proc = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         try:
-            wait_for_port(self.port)
+            wait_for_port(self.port, host=self.host)
         except AssertionError:
             self.__exit__()
             raise AssertionError(f"{self.argv[0]} did not start:\n" + read(self.log))

@@ -228,6 +228,16 @@ TEST_CASE(
   REQUIRE_FALSE(r.set_cookies.empty());
   CHECK(r.set_cookies[0].find("; Secure") != std::string::npos);
   CHECK(via(org_click, "links.example.org", {.x_forwarded_proto = "http"}).status == 308);
+  // What linktrack made of a request, for the doctor: the domain, scheme and address it saw.
+  r = via("/healthz?viewer", "origin.example.net",
+          {.x_forwarded_for = "198.51.100.20", .cloudfront_forwarded_proto = "https"});
+  CHECK(r.status == 200);
+  CHECK(r.content_type == "application/json");
+  CHECK(r.body ==
+        "{\"address\":\"198.51.100.20\",\"domain\":\"links.example.com\",\"host\":"
+        "\"origin.example.net\",\"scheme\":\"https\",\"scheme_forwarded\":true}\n");
+  CHECK(via("/healthz?viewer", "nowhere.example", {}).body.find("\"domain\":null") !=
+        std::string::npos);
 }
 
 TEST_CASE("opens answer a 43-byte GIF and log an open") {
