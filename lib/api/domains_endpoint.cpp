@@ -47,6 +47,7 @@ http::Response list_domains(const ApiRequest&, const QueryParams&, Context& ctx)
     out.push_back({
         {"host", d.host},
         {"aliases", d.aliases},
+        {"public_url", d.public_origin()},
         {"tls", tls},
         {"deep_links",
          {{"apple_app_site_association", d.apple_app_site_association.has_value()},

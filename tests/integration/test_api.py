@@ -480,6 +480,8 @@ def test_forget_and_domains():
             assert sum(a["clicks_24h"].values()) == 18, a["clicks_24h"]
             assert got[B]["clicks_24h"] == {"human": 0, "suspect": 0, "bot": 0}
             assert got["links.plain.test"]["tls"] is None
+            assert a["public_url"] == f"https://{A}"
+            assert got["links.plain.test"]["public_url"] == "http://links.plain.test"
             with sqlite3.connect(f.setup.db) as db:
                 mine = db.execute("SELECT count(*) FROM events WHERE recipient = 'r2'").fetchone()[0]
             assert mine > 0
