@@ -229,8 +229,9 @@ Response viewer_report(const Viewer& viewer, const config::Domain* d) {
   return r;
 }
 
+// `host`: the name, normalized, by which the request found `d`: one of d's own names.
 Response decide(const RequestView& req, const Viewer& viewer, const Snapshot& snap,
-                token::TokenCodec& codec, const config::Domain& d) {
+                token::TokenCodec& codec, const config::Domain& d, const std::string& host) {
   const std::string_view path = req.target.substr(0, req.target.find('?'));
   if (path == "/.well-known/apple-app-site-association" || path == "/apple-app-site-association" ||
       path == "/.well-known/assetlinks.json") {
@@ -250,15 +251,16 @@ Response decide(const RequestView& req, const Viewer& viewer, const Snapshot& sn
     Response r;
     r.status = 308;
     r.route = Route::https_redirect;
-    // To public_url when set: behind a CDN the Host may be the origin's own name. Else the host
-    // the viewer named, on our https listener's port unless a proxy stands in between.
+    // To public_url when set: behind a CDN the Host may be the origin's own name. Else the
+    // domain's name the request found it by (never a name only a header gave: that would be an
+    // open redirect), on our https listener's port unless a proxy stands in between.
     std::string origin;
     if (!d.public_url.empty()) {
       origin = d.public_origin();
     } else {
-      std::string host = normalize_host(viewer.host);
-      if (host.find(':') != std::string::npos) host = "[" + host + "]";
-      origin = "https://" + host + (viewer.scheme_forwarded ? "" : snap.https_port_suffix);
+      const bool ipv6 = host.find(':') != std::string::npos;
+      origin = "https://" + (ipv6 ? "[" + host + "]" : host) +
+               (viewer.scheme_forwarded ? "" : snap.https_port_suffix);
     }
     // The target came from the client: checked as any Location is, so nothing it holds can
     // reach the header unencoded.
@@ -302,10 +304,14 @@ std::string normalize_host(std::string_view h) {
 Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec& codec) {
   const Viewer viewer =
       viewer_of(req.peer, req.tls, req.host, req.forwarded, snap.config->trusted_proxy_ranges);
-  const config::Domain* d = snap.domain_for(normalize_host(viewer.host));
+  std::string host = normalize_host(viewer.host);
+  const config::Domain* d = snap.domain_for(host);
   // A forwarded Host that names no domain of ours: the request's own may (a proxy that sends
   // its own name as X-Forwarded-Host).
-  if (!d && viewer.host.data() != req.host.data()) d = snap.domain_for(normalize_host(req.host));
+  if (!d && viewer.host.data() != req.host.data()) {
+    host = normalize_host(req.host);
+    d = snap.domain_for(host);
+  }
   const std::string_view path = req.target.substr(0, req.target.find('?'));
   // Whatever the Host: load balancers and CDNs check health by address or the origin's name.
   if (path == "/healthz" && (req.method == "GET" || req.method == "HEAD")) {
@@ -321,7 +327,7 @@ Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec&
     r = text(405, "Only GET and HEAD.\n");
     r.headers.emplace_back("Allow", "GET, HEAD");
   } else {
-    r = decide(req, viewer, snap, codec, *d);
+    r = decide(req, viewer, snap, codec, *d, host);
   }
   r.head_only = req.method == "HEAD";
   r.domain = static_cast<int>(d - snap.config->domains.data());

@@ -205,6 +205,12 @@ TEST_CASE(
           {.x_forwarded_proto = "http", .x_forwarded_host = "click.example.com"});
   CHECK(r.status == 308);
   CHECK(r.location == "https://click.example.com/c/x?y=1");
+  // A forwarded Host that names no domain is never where a 308 goes: that would be an open
+  // redirect. The request's own Host found the domain, and the 308 names it.
+  r = via("/c/x", "links.example.com",
+          {.x_forwarded_proto = "http", .x_forwarded_host = "evil.example.net"});
+  CHECK(r.status == 308);
+  CHECK(r.location == "https://links.example.com/c/x");
   // With public_url, the 308 goes there, never to the origin's name.
   f.config->domains[0].public_url = "https://links.example.com";
   f.config->domains[0].public_url_https = true;
