@@ -264,7 +264,11 @@ Response decide(const RequestView& req, const Viewer& viewer, const Snapshot& sn
     }
     // The target came from the client: checked as any Location is, so nothing it holds can
     // reach the header unencoded.
-    const std::string url = origin + std::string(req.target);
+    // Only an origin-form target ("/path?query") is appended: any other text right after the
+    // host would continue it ("https://links.example.com" + ".evil.example/") and send the
+    // viewer to another site.
+    const std::string url =
+        origin + (req.target.starts_with('/') ? std::string(req.target) : std::string("/"));
     net::Destination https;
     if (net::destination_problem(url, https)) return not_found_page();
     r.location = https.location;

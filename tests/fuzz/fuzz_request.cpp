@@ -1,7 +1,8 @@
 // libFuzzer target for the whole request path without a socket: raw bytes through Beast's
 // parser (with the server's limits), the server's framing checks and request adapter, then the
 // pure handler. No input may crash, and no answer may carry a header-splitting byte or a
-// Location other than the fallback, an https redirect of this server, or a signed destination.
+// Location other than the fallback, an https redirect to one of this server's names, or a signed
+// destination.
 //   ./build-fuzz/fuzz_request tests/fuzz/corpus/request -max_total_time=60
 #include <boost/beast/http.hpp>
 #include <optional>
@@ -23,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto peer = *net::IpAddress::parse((data[0] & 2) ? "10.1.2.3" : "192.0.2.7");
   boost::asio::const_buffer input(data + 1, size - 1);
   std::optional<bhttp::request_parser<bhttp::string_body>> parser;
-  std::string storage;
+  server::JoinedLines storage;
   boost::beast::error_code ec;
   // Requests one after another on one connection, as pipelining sends them.
   while (input.size() > 0) {
@@ -47,6 +48,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& [name, value] : r.headers) fuzz::require_header_safe(value);
       if (!r.location.empty() && r.location != "https://www.example.com/" &&
           r.route != http::Route::https_redirect && r.route != http::Route::click)
+        std::abort();
+      // An https redirect goes to one of this server's names, whatever a proxy's headers say.
+      if (r.route == http::Route::https_redirect &&
+          !r.location.starts_with("https://links.example.com:8443/") &&
+          !r.location.starts_with("https://click.example.com:8443/") &&
+          !r.location.starts_with("https://links.example.com/") &&
+          !r.location.starts_with("https://click.example.com/"))
         std::abort();
       if (r.route == http::Route::click && r.status == 302 && !r.event &&
           r.location != "https://www.example.com/" && view.method != "HEAD")

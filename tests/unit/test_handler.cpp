@@ -211,6 +211,12 @@ TEST_CASE(
           {.x_forwarded_proto = "http", .x_forwarded_host = "evil.example.net"});
   CHECK(r.status == 308);
   CHECK(r.location == "https://links.example.com/c/x");
+  // A request-target that is not a path never continues the host name.
+  for (const char* target : {".evil.example/x", "@evil.example/", "evil", ":99/x"}) {
+    r = via(target, "links.example.com", {.x_forwarded_proto = "http"});
+    CHECK(r.status == 308);
+    CHECK(r.location == "https://links.example.com/");
+  }
   // With public_url, the 308 goes there, never to the origin's name.
   f.config->domains[0].public_url = "https://links.example.com";
   f.config->domains[0].public_url_https = true;
