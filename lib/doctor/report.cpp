@@ -2,31 +2,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 namespace linktrack::doctor {
 namespace {
 
-const char* mark(Outcome o) {
-  switch (o) {
-    case Outcome::pass:
-      return "✓";
-    case Outcome::fail:
-      return "✗";
-    case Outcome::skip:
-      return "-";
-  }
-  return "?";
-}
+// Each outcome's mark in the table and word in JSON, in the order of Outcome.
+constexpr std::array<std::pair<const char*, const char*>, 3> kOutcomes = {
+    {{"✓", "pass"}, {"✗", "fail"}, {"-", "skip"}}};
 
+const char* mark(Outcome o) {
+  return kOutcomes[static_cast<std::size_t>(o)].first;
+}
 const char* word(Outcome o) {
-  switch (o) {
-    case Outcome::pass:
-      return "pass";
-    case Outcome::fail:
-      return "fail";
-    case Outcome::skip:
-      return "skip";
-  }
-  return "?";
+  return kOutcomes[static_cast<std::size_t>(o)].second;
 }
 
 }  // namespace

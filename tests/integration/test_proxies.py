@@ -125,6 +125,27 @@ http {{
         d, "error.log")
 
 
+def edge(tmp, host, location):
+    """A proxy in front on loopback: `host` over https (a certificate of its own) and plain
+    http, each passing every path to linktrack as `location` (nginx directives) says. Returns
+    nginx's command line and log, and its https and http ports."""
+    cert = make_cert(tmp, host)
+    https_port, http_port = free_port(), free_port()
+    argv, log = nginx(tmp, f"""
+  server {{
+    listen 127.0.0.1:{https_port} ssl;
+    server_name {host};
+    ssl_certificate {cert[0]};
+    ssl_certificate_key {cert[1]};
+    location / {{ {location} }}
+  }}
+  server {{
+    listen 127.0.0.1:{http_port};
+    location / {{ {location} }}
+  }}""")
+    return argv, log, https_port, http_port
+
+
 def curl(url, port, *args, resolve_host=None):
     """curl from the viewer's address to the proxy's port; returns (status, headers, body)."""
     scheme, rest = url.split("://", 1)
@@ -179,9 +200,8 @@ def test_cloudfront_all_viewer_except_host_header():
         host = "links.cf.test"
         lt = Linktrack(tmp, host, "    aliases: [origin.example.net]\n"
                                   f"    public_url: https://{host}\n")
-        edge = make_cert(tmp, host)
-        https_port, http_port = free_port(), free_port()
-        origin_headers = """
+        argv, log, https_port, http_port = edge(tmp, host, f"""
+    proxy_pass https://127.0.0.1:{lt.https};
     proxy_set_header Host origin.example.net;
     proxy_ssl_server_name on;
     proxy_ssl_name origin.example.net;
@@ -191,20 +211,7 @@ def test_cloudfront_all_viewer_except_host_header():
     proxy_set_header CloudFront-Viewer-Address $remote_addr:$remote_port;
     proxy_set_header CloudFront-Is-Desktop-Viewer true;
     proxy_set_header Via "1.1 d111111abcdef8.cloudfront.net (CloudFront)";
-    proxy_set_header X-Amz-Cf-Id "test-id";
-"""
-        argv, log = nginx(tmp, f"""
-  server {{
-    listen 127.0.0.1:{https_port} ssl;
-    server_name {host};
-    ssl_certificate {edge[0]};
-    ssl_certificate_key {edge[1]};
-    location / {{ proxy_pass https://127.0.0.1:{lt.https}; {origin_headers} }}
-  }}
-  server {{
-    listen 127.0.0.1:{http_port};
-    location / {{ proxy_pass https://127.0.0.1:{lt.https}; {origin_headers} }}
-  }}""")
+    proxy_set_header X-Amz-Cf-Id "test-id";""")
         with lt.server(), Proxy(argv, https_port, log):
             check_through(lt, host, https_port, http_port, f"https://{host}")
 
@@ -216,9 +223,8 @@ def test_cloudflare_full_strict():
     with TempDir() as tmp:
         host = "links.cflare.test"
         lt = Linktrack(tmp, host, f"    public_url: https://{host}\n")
-        edge = make_cert(tmp, host)
-        https_port, http_port = free_port(), free_port()
-        origin_headers = f"""
+        argv, log, https_port, http_port = edge(tmp, host, f"""
+    proxy_pass https://127.0.0.1:{lt.https};
     proxy_set_header Host $host;
     proxy_ssl_server_name on;
     proxy_ssl_name $host;
@@ -229,20 +235,7 @@ def test_cloudflare_full_strict():
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_set_header CF-Visitor '{{"scheme":"$scheme"}}';
     proxy_set_header CF-Ray 8a1b2c3d4e5f6789-AMS;
-    proxy_set_header CF-IPCountry NL;
-"""
-        argv, log = nginx(tmp, f"""
-  server {{
-    listen 127.0.0.1:{https_port} ssl;
-    server_name {host};
-    ssl_certificate {edge[0]};
-    ssl_certificate_key {edge[1]};
-    location / {{ proxy_pass https://127.0.0.1:{lt.https}; {origin_headers} }}
-  }}
-  server {{
-    listen 127.0.0.1:{http_port};
-    location / {{ proxy_pass https://127.0.0.1:{lt.https}; {origin_headers} }}
-  }}""")
+    proxy_set_header CF-IPCountry NL;""")
         with lt.server(), Proxy(argv, https_port, log):
             check_through(lt, host, https_port, http_port, f"https://{host}")
 
@@ -253,27 +246,11 @@ def test_nginx_in_front_terminating_tls():
     with TempDir() as tmp:
         host = "links.ng.test"
         lt = Linktrack(tmp, host, f"    public_url: https://{host}\n", tls=False)
-        edge = make_cert(tmp, host)
-        https_port, http_port = free_port(), free_port()
-        origin = f"""
+        argv, log, https_port, http_port = edge(tmp, host, f"""
     proxy_pass http://127.0.0.1:{lt.http};
     proxy_set_header Host $host;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
-"""
-        argv, log = nginx(tmp, f"""
-  server {{
-    listen 127.0.0.1:{https_port} ssl;
-    server_name {host};
-    ssl_certificate {edge[0]};
-    ssl_certificate_key {edge[1]};
-    location / {{ {origin} }}
-  }}
-  server {{
-    listen 127.0.0.1:{http_port};
-    server_name {host};
-    location / {{ {origin} }}
-  }}""")
+    proxy_set_header X-Forwarded-Proto $scheme;""")
         with lt.server(), Proxy(argv, https_port, log):
             check_through(lt, host, https_port, http_port, f"https://{host}")
             # Straight to linktrack from an untrusted address, the same headers are ignored:
@@ -290,24 +267,10 @@ def test_rfc7239_forwarded_proxy():
         host = "links.fwd.test"
         lt = Linktrack(tmp, host, "    aliases: [origin.example.net]\n"
                                   f"    public_url: https://{host}\n", tls=False)
-        edge = make_cert(tmp, host)
-        https_port, http_port = free_port(), free_port()
-        origin = f"""
+        argv, log, https_port, http_port = edge(tmp, host, f"""
     proxy_pass http://127.0.0.1:{lt.http};
     proxy_set_header Host origin.example.net;
-    proxy_set_header Forwarded 'for="$remote_addr";proto=$scheme;host=$host';
-"""
-        argv, log = nginx(tmp, f"""
-  server {{
-    listen 127.0.0.1:{https_port} ssl;
-    ssl_certificate {edge[0]};
-    ssl_certificate_key {edge[1]};
-    location / {{ {origin} }}
-  }}
-  server {{
-    listen 127.0.0.1:{http_port};
-    location / {{ {origin} }}
-  }}""")
+    proxy_set_header Forwarded 'for="$remote_addr";proto=$scheme;host=$host';""")
         with lt.server(), Proxy(argv, https_port, log):
             check_through(lt, host, https_port, http_port, f"https://{host}")
 
@@ -319,7 +282,7 @@ def test_apache_in_front():
     with TempDir() as tmp:
         host = "links.ap.test"
         lt = Linktrack(tmp, host, f"    public_url: https://{host}\n", tls=False)
-        edge = make_cert(tmp, host)
+        cert = make_cert(tmp, host)
         https_port = free_port()
         d = os.path.join(tmp, "apache")
         os.makedirs(d)
@@ -343,8 +306,8 @@ ServerName {host}
 <VirtualHost 127.0.0.1:{https_port}>
   ServerName {host}
   SSLEngine on
-  SSLCertificateFile {edge[0]}
-  SSLCertificateKeyFile {edge[1]}
+  SSLCertificateFile {cert[0]}
+  SSLCertificateKeyFile {cert[1]}
   ProxyPreserveHost On
   ProxyAddHeaders On
   RequestHeader set X-Forwarded-Proto "https"
