@@ -14,10 +14,11 @@ namespace linktrack::http {
 
 // Routes and token rejections, named in metrics. `fallback`: a token that could not be
 // honoured, answered with the domain's fallback_url (or the 404 / 410 page).
-#define LINKTRACK_ROUTES(X)                                                                  \
-  X(click)                                                                                   \
-  X(open) X(app) X(fallback) X(well_known) X(favicon) X(robots) X(healthz) X(https_redirect) \
-      X(other)
+// clang-format off
+#define LINKTRACK_ROUTES(X) \
+  X(click) X(open) X(app) X(fallback) X(well_known) X(favicon) X(robots) X(healthz) \
+  X(https_redirect) X(other)
+// clang-format on
 LINKTRACK_NAMED_ENUM(Route, LINKTRACK_ROUTES)
 #define LINKTRACK_REJECTIONS(X) \
   X(none) X(malformed) X(unknown_key) X(bad_tag) X(expired) X(bad_destination)
