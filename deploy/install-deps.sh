@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   catch2 nlohmann-json3-dev libcli11-dev libgumbo-dev libpsl-dev libbenchmark-dev
-  curl openssl sqlite3 python3 python3-jsonschema clang-format clang util-linux
+  curl openssl sqlite3 python3 python3-jsonschema clang-format clang util-linux libcap2-bin
   clickhouse-server nginx-light apache2-bin prometheus systemd
 )
 

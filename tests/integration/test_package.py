@@ -1,14 +1,17 @@
 """Installing linktrack: `cmake --install` into a staging folder puts every file in its FHS
 place, and the .deb that `cpack` builds installs with dpkg, has a unit that `systemd-analyze
-verify` accepts, runs, and removes cleanly. The .deb is installed on this machine for real, so
+verify` accepts, runs as its own user on ports 80 and 443 with only CAP_NET_BIND_SERVICE (as
+the unit and the Containerfile run it), and removes cleanly. The .deb is installed on this machine for real, so
 the test needs root and refuses to touch a linktrack package that was installed before it."""
 
 import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 
-from harness import BINARY, TempDir, main
+from harness import BINARY, SECRET_1, TempDir, main, make_cert, wait_for_port, write
 
 BUILD = os.path.dirname(BINARY)
 
@@ -75,11 +78,56 @@ def test_deb_installs_verifies_runs_and_removes():
                     and not verify.stdout.strip(), verify.stdout + verify.stderr
             else:
                 raise AssertionError("systemd-analyze is missing (package systemd)")
+            serves_as_its_user_on_80_and_443(tmp)
         finally:
             r = sh("dpkg", "-r", "linktrack")
         assert r.returncode == 0, r.stdout + r.stderr
         assert not os.path.exists("/usr/bin/linktrack")
         assert not os.path.exists("/usr/lib/systemd/system/linktrack.service")
+
+
+def serves_as_its_user_on_80_and_443(tmp):
+    """The installed binary run as the package's user, as the Containerfile runs it: ports 80
+    and 443 with the CAP_NET_BIND_SERVICE file capability alone, and refused without it."""
+    address = "127.0.0.66"
+    os.chmod(tmp, 0o755)
+    cert, key = make_cert(tmp, "links.pkg.test")
+    data = os.path.join(tmp, "data")
+    os.makedirs(data)
+    shutil.chown(data, "linktrack", "linktrack")
+    shutil.chown(key, "linktrack", "linktrack")
+    config = write(os.path.join(tmp, "pkg.yaml"), f"""
+listen:
+  https: "{address}:443"
+  http: "{address}:80"
+threads: 1
+keys: [{{id: 1, secret: "{SECRET_1}"}}]
+store: {{path: {data}/clicks.db}}
+domains:
+  - host: links.pkg.test
+    tls: {{cert: {cert}, key: {key}}}
+""")
+    as_user = ["setpriv", "--reuid=linktrack", "--regid=linktrack", "--init-groups",
+               "/usr/bin/linktrack", "serve", "-c", config]
+    # Without the capability, an unprivileged user cannot bind port 443: refused, named.
+    p = sh(*as_user)
+    assert p.returncode != 0 and f"{address}:443" in p.stdout + p.stderr, p.stdout + p.stderr
+    assert sh("setcap", "cap_net_bind_service=+ep", "/usr/bin/linktrack").returncode == 0
+    proc = subprocess.Popen(as_user, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_port(80, host=address)
+        with urllib.request.urlopen(urllib.request.Request(
+                f"http://{address}/healthz", headers={"Host": "links.pkg.test"}), timeout=5) as r:
+            assert r.status == 200
+        with open(f"/proc/{proc.pid}/status") as f:
+            uid = next(line for line in f if line.startswith("Uid:")).split()[1]
+        assert int(uid) == int(sh("id", "-u", "linktrack").stdout), uid
+        time.sleep(0.2)
+        assert os.path.exists(os.path.join(data, "clicks.db"))  # the log, written as the user
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, out
 
 
 if __name__ == "__main__":
