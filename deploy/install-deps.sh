@@ -8,6 +8,8 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   catch2 nlohmann-json3-dev libcli11-dev libgumbo-dev libpsl-dev libbenchmark-dev
   curl openssl sqlite3 python3 python3-jsonschema clang-format clang util-linux libcap2-bin
+  # Real peers the tests start on loopback: ClickHouse; nginx and Apache in front (the proxy and
+  # CDN guides, doctor); promtool (prometheus) for /metrics; systemd-analyze for the package.
   clickhouse-server nginx-light apache2-bin prometheus systemd
 )
 
