@@ -6,6 +6,7 @@
 #include "config_option.hpp"
 #include "doctor/probe.hpp"
 #include "doctor/report.hpp"
+#include "util/ascii_case.hpp"
 
 namespace linktrack::cli {
 
@@ -43,17 +44,14 @@ void add_doctor(CLI::App& app, int& exit_code) {
       std::string address = r.substr(colon + 1);
       if (address.size() > 2 && address.front() == '[' && address.back() == ']')
         address = address.substr(1, address.size() - 2);
-      std::string host = r.substr(0, colon);
-      for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      options.resolve[host] = address;
+      options.resolve[util::ascii_lower(r.substr(0, colon))] = address;
     }
     if (!a->ca_file.empty()) options.ca_file = a->ca_file;
     if (!a->target.empty()) options.target = a->target;
 
     std::vector<std::pair<const config::Domain*, std::string>> names;
     if (!a->host.empty()) {
-      std::string host = a->host;
-      for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const std::string host = util::ascii_lower(a->host);
       for (const auto& d : config->domains)
         if (d.host == host || d.public_host() == host ||
             std::find(d.aliases.begin(), d.aliases.end(), host) != d.aliases.end())

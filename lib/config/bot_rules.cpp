@@ -6,18 +6,13 @@
 #include <sstream>
 
 #include "config/load.hpp"
+#include "util/ascii_case.hpp"
 #include "util/did_you_mean.hpp"
 
 namespace linktrack::config {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Reason names are stored with every event and grouped on: short, lower case, stable.
 bool good_name(const std::string& name) {
@@ -55,7 +50,7 @@ class RuleChecker {
       for (auto* list : {&r.contains, &r.equals})
         for (auto& s : *list) {
           if (s.empty()) diag_.error(key, "an empty string would match every user agent");
-          s = lower(s);
+          s = util::ascii_lower(s);
         }
     }
   }
@@ -80,7 +75,7 @@ class RuleChecker {
     for (auto& r : rules) {
       const auto key = key_item(prefix_ + "referers", r.source_index) + ".hosts";
       for (auto& h : r.hosts) {
-        h = lower(h);
+        h = util::ascii_lower(h);
         const std::string bare = h.starts_with("*.") ? h.substr(2) : h;
         if (bare.empty() || bare.find_first_of("*/:@ ") != std::string::npos)
           diag_.error(key, "'" + h + "': expected a host name or *.domain");

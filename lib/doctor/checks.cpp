@@ -7,6 +7,7 @@
 
 #include "net/address_policy.hpp"
 #include "net/cidr.hpp"
+#include "util/ascii_case.hpp"
 
 namespace linktrack::doctor {
 namespace {
@@ -25,11 +26,6 @@ std::string join(const std::vector<std::string>& items, const char* separator = 
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
   return out;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 std::string date_of(std::int64_t seconds) {
@@ -59,7 +55,7 @@ Check dns(const DomainObservations& o) {
   std::string seen = (d.overridden ? "--resolve " : "A/AAAA ") + join(d.addresses);
   if (!d.canonical.empty()) seen += " (CNAME to " + d.canonical + ")";
   if (!o.target.empty()) {
-    const bool by_name = lower(d.canonical) == lower(o.target);
+    const bool by_name = util::ascii_lower(d.canonical) == util::ascii_lower(o.target);
     const bool by_address = std::any_of(d.addresses.begin(), d.addresses.end(), [&](auto& a) {
       return std::find(o.target_addresses.begin(), o.target_addresses.end(), a) !=
              o.target_addresses.end();
@@ -101,7 +97,7 @@ Check certificate(const DomainObservations& o) {
 }
 
 bool includes_subdomains(const std::string& hsts) {
-  return lower(hsts).find("includesubdomains") != std::string::npos;
+  return util::ascii_lower(hsts).find("includesubdomains") != std::string::npos;
 }
 
 Check hsts(const DomainObservations& o) {
@@ -176,7 +172,7 @@ Check deep_link_file(const DomainObservations& o, const std::optional<HttpAnswer
   if (!o.https)
     return fail(name, a.url + " is served over http only",
                 platform + " fetches it over https only: serve " + o.host + " over https");
-  if (!lower(a.content_type).starts_with("application/json"))
+  if (!util::ascii_lower(a.content_type).starts_with("application/json"))
     return fail(name, a.url + " has Content-Type '" + a.content_type + "'",
                 "serve it as application/json (a CDN or proxy may be rewriting the type)");
   const auto json = nlohmann::json::parse(a.body, nullptr, false);

@@ -18,19 +18,21 @@
 #include <memory>
 
 #include "net/cidr.hpp"
+#include "util/ascii_case.hpp"
 
 namespace linktrack::doctor {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+// A DNS name as compared: lower case, without the root's trailing dot.
+std::string dns_name(std::string s) {
+  s = util::ascii_lower(std::move(s));
   if (!s.empty() && s.back() == '.') s.pop_back();
   return s;
 }
 
 DnsAnswer resolve(const std::string& host, const ProbeOptions& options) {
   DnsAnswer answer;
-  if (auto it = options.resolve.find(lower(host)); it != options.resolve.end()) {
+  if (auto it = options.resolve.find(dns_name(host)); it != options.resolve.end()) {
     answer.addresses = {it->second};
     answer.overridden = true;
     return answer;
@@ -49,8 +51,8 @@ DnsAnswer resolve(const std::string& host, const ProbeOptions& options) {
     return answer;
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> list(found, freeaddrinfo);
-  if (found->ai_canonname && lower(found->ai_canonname) != lower(host))
-    answer.canonical = lower(found->ai_canonname);
+  if (found->ai_canonname && dns_name(found->ai_canonname) != dns_name(host))
+    answer.canonical = dns_name(found->ai_canonname);
   for (auto* a = found; a; a = a->ai_next) {
     char text[INET6_ADDRSTRLEN] = {};
     const void* raw =
@@ -180,7 +182,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   std::string_view line(data, size * n);
   const auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    std::string name = lower(std::string(line.substr(0, colon)));
+    std::string name = util::ascii_lower(std::string(line.substr(0, colon)));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);
@@ -235,14 +237,14 @@ std::string registrable_domain(const std::string& host) {
   const psl_ctx_t* psl = psl_builtin();
   if (!psl) psl = psl_latest(nullptr);
   const char* r = psl ? psl_registrable_domain(psl, host.c_str()) : nullptr;
-  if (!r || lower(r) == lower(host)) return "";
+  if (!r || dns_name(r) == dns_name(host)) return "";
   return r;
 }
 
 DomainObservations observe(const config::Config& config, const config::Domain& domain,
                            const std::string& host, const ProbeOptions& options) {
   DomainObservations o;
-  o.host = lower(host);
+  o.host = dns_name(host);
   o.domain = domain.host;
   o.https = domain.public_https();
   const std::string scheme = o.https ? "https" : "http";
@@ -252,7 +254,7 @@ DomainObservations observe(const config::Config& config, const config::Domain& d
   o.trusted_proxies = config.trusted_proxies;
   o.now_s = static_cast<std::int64_t>(std::time(nullptr));
   if (options.target) {
-    o.target = lower(*options.target);
+    o.target = dns_name(*options.target);
     o.target_addresses = resolve(o.target, options).addresses;
   }
   o.dns = resolve(o.host, options);

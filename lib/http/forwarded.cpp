@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "util/ascii_case.hpp"
+
 namespace linktrack::http {
 namespace {
 
@@ -12,13 +14,6 @@ bool tchar(char c) {
 
 void skip_spaces(std::string_view& s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-  return true;
 }
 
 // token or quoted-string; false when neither.
@@ -54,11 +49,11 @@ std::vector<ForwardedElement> parse_forwarded(std::string_view s) {
     s.remove_prefix(n + 1);
     std::string_view value;
     if (!take_value(s, value)) return {};
-    if (iequals(name, "for"))
+    if (util::equals_lower(name, "for"))
       element.for_node = value;
-    else if (iequals(name, "proto"))
+    else if (util::equals_lower(name, "proto"))
       element.proto = value;
-    else if (iequals(name, "host"))
+    else if (util::equals_lower(name, "host"))
       element.host = value;
     element_open = true;
     skip_spaces(s);

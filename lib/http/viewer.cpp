@@ -1,10 +1,10 @@
 #include "http/viewer.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 
 #include "http/forwarded.hpp"
+#include "util/ascii_case.hpp"
 
 namespace linktrack::http {
 namespace {
@@ -25,18 +25,11 @@ std::string_view leftmost(std::string_view list) {
   return trim(list.substr(0, list.find(',')));
 }
 
-bool iequals(std::string_view a, std::string_view lower) {
-  return a.size() == lower.size() &&
-         std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == y;
-         });
-}
-
 // "https" or "http" as a scheme; anything else says nothing.
 std::optional<bool> scheme_is_https(std::string_view s) {
   s = trim(s);
-  if (iequals(s, "https")) return true;
-  if (iequals(s, "http")) return false;
+  if (util::equals_lower(s, "https")) return true;
+  if (util::equals_lower(s, "http")) return false;
   return std::nullopt;
 }
 

@@ -7,12 +7,11 @@ import json
 import os
 
 from harness import SECRET_1, Server, TempDir, free_port, main, make_cert, run, write
-from test_proxies import Proxy, nginx
+from test_proxies import AASA, Proxy, nginx
 
 HEALTHY, BROKEN_TLS, BROKEN_HTTP, PARENT, CDN = ("127.0.0.61", "127.0.0.63", "127.0.0.64",
                                                   "127.0.0.62", "127.0.0.65")
 PROXY = "127.0.0.2"
-AASA = '{"applinks": {"details": [{"appIDs": ["T.com.a"], "components": [{"/": "/c/*"}]}]}}\n'
 ASSET = '[{"relation": ["delegate_permission/common.handle_all_urls"]}]\n'
 
 
