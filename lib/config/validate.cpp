@@ -15,6 +15,7 @@
 
 #include "net/destination.hpp"
 #include "net/pem_check.hpp"
+#include "util/ascii_case.hpp"
 #include "util/base64.hpp"
 
 namespace linktrack::config {
@@ -552,9 +553,7 @@ class Validator {
     if (url->has_userinfo() || url->has_query() || url->has_fragment() ||
         (url->encoded_path() != "" && url->encoded_path() != "/"))
       return refuse("must not have a path, query, fragment or user");
-    std::string host = url->host();
-    std::transform(host.begin(), host.end(), host.begin(),
-                   [](unsigned char ch) { return std::tolower(ch); });
+    const std::string host = util::ascii_lower(url->host());
     if (host != d.host && std::find(d.aliases.begin(), d.aliases.end(), host) == d.aliases.end())
       return refuse("names a host that is not this domain's host or one of its aliases");
     if (url->has_port() && url->port_number() == 0) return refuse("has no valid port");
