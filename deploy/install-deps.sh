@@ -32,3 +32,16 @@ echo "linktrack: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The servers among these are for the tests, which start their own on loopback. Where systemd
+# runs, installing them also started their services on ports the demo and the tests use (nginx
+# on 80, prometheus on 9090): those installed just now are stopped and not started at boot.
+if [ -d /run/systemd/system ]; then
+  for service in nginx:nginx-light prometheus:prometheus clickhouse-server:clickhouse-server; do
+    unit=${service%%:*}
+    package=${service#*:}
+    if [[ " ${missing[*]} " == *" $package "* ]]; then
+      $sudo systemctl disable --now --quiet "$unit" 2>/dev/null || true
+    fi
+  done
+fi
