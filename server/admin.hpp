@@ -1,5 +1,5 @@
 // The admin listener's routes: /metrics (Prometheus text), /healthz, and the API under /api/
-// (server/api_service.hpp), which runs on threads of its own.
+// and the dashboard under /ui (server/api_service.hpp), which run on threads of their own.
 #pragma once
 
 #include <functional>
@@ -16,7 +16,8 @@ inline AdminHandler admin_handler(Runtime& rt, ApiService& api,
                                   std::function<std::string()> service_metrics) {
   return [&rt, &api, service_metrics](AdminRequest request, AdminAnswer answer) {
     const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
-    if (path.starts_with("/api/")) return api.submit(std::move(request), std::move(answer));
+    if (path.starts_with("/api/") || ui::is_dashboard_path(path))
+      return api.submit(std::move(request), std::move(answer));
     http::Response r;
     r.content_type = "text/plain; charset=utf-8";
     r.no_store = true;

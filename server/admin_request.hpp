@@ -11,6 +11,9 @@ namespace linktrack::server {
 
 struct AdminRequest {
   std::string method, target, authorization, body, peer;  // owned: outlives the parser
+  // For the dashboard: its cookies, the form's origin and type, and the listener's scheme.
+  std::string host, origin, cookie, content_type;
+  bool tls = false;
 };
 
 using AdminAnswer = std::function<void(http::Response)>;

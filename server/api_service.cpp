@@ -56,7 +56,7 @@ void ApiService::submit(AdminRequest request, AdminAnswer done) {
     const auto path = request.target.substr(0, request.target.find('?'));
     http::Response response;
     try {
-      response = run(request, path);
+      response = ui::is_dashboard_path(path) ? run_ui(request, path) : run(request, path);
     } catch (const std::exception& e) {  // api::handle answers its own; this is a last guard
       spdlog::error("api: {} {} failed: {}", request.method, path, e.what());
       response = api::error_response(500, "internal", "the request failed");
@@ -66,10 +66,9 @@ void ApiService::submit(AdminRequest request, AdminAnswer done) {
   });
 }
 
-http::Response ApiService::run(const AdminRequest& request, const std::string& path) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto setup = setup_.get();
-  const auto& config = *setup->config;
+template <class Use>
+auto ApiService::with_context(const Setup& setup, Use use) {
+  const auto& config = *setup.config;
   std::unique_ptr<clicklog::Database> reader;
   api::Context context{config, util::unix_now_ms(), {}, {}, {}};
   context.reader = [&]() -> clicklog::Database& {
@@ -90,18 +89,56 @@ http::Response ApiService::run(const AdminRequest& request, const std::string& p
     if (!clickhouse) clickhouse.emplace(*config.analytics.clickhouse);
     return *clickhouse;
   };
-  auto outcome = api::handle({request.method, request.target, request.authorization, request.body},
-                             context, setup->keys);
+  auto result = use(context);
   if (reader) give_back(std::move(reader));
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count();
+  return result;
+}
+
+namespace {
+
+std::int64_t micros_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               started)
+      .count();
+}
+
+}  // namespace
+
+http::Response ApiService::run(const AdminRequest& request, const std::string& path) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto setup = setup_.get();
+  auto outcome = with_context(*setup, [&](api::Context& context) {
+    return api::handle({request.method, request.target, request.authorization, request.body},
+                       context, setup->keys);
+  });
+  const auto micros = micros_since(started);
   count(outcome.endpoint ? static_cast<std::size_t>(*outcome.endpoint) : api::kEndpointCount,
         outcome.response.status, micros);
   // The secret is never logged; the key's id names the caller.
   spdlog::info("api {} {} \"{} {}\" {} {:.1f}ms", request.peer,
                outcome.caller.empty() ? "-" : outcome.caller, request.method, path,
                outcome.response.status, static_cast<double>(micros) / 1000);
+  return std::move(outcome.response);
+}
+
+http::Response ApiService::run_ui(const AdminRequest& request, const std::string& path) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto setup = setup_.get();
+  auto outcome = with_context(*setup, [&](api::Context& context) {
+    return ui::handle({request.method, request.target, request.host, request.origin, request.cookie,
+                       request.content_type, request.body, request.tls},
+                      context, setup->keys, sessions_);
+  });
+  const auto micros = micros_since(started);
+  std::size_t s = 0;
+  while (kStatuses[s] != outcome.response.status && kStatuses[s] != 0) ++s;
+  ui_requests_[outcome.route][s].fetch_add(1, std::memory_order_relaxed);
+  ui_micros_[outcome.route].fetch_add(static_cast<std::uint64_t>(micros),
+                                      std::memory_order_relaxed);
+  if (outcome.route != ui::kUiRouteCount - 2)  // static files are not worth a line
+    spdlog::info("ui {} {} \"{} {}\" {} {:.1f}ms", request.peer,
+                 outcome.key_id.empty() ? "-" : outcome.key_id, request.method, path,
+                 outcome.response.status, static_cast<double>(micros) / 1000);
   return std::move(outcome.response);
 }
 
@@ -130,6 +167,26 @@ std::string ApiService::render_metrics() const {
   for (std::size_t e = 0; e <= api::kEndpointCount; ++e)
     out += fmt::format("linktrack_api_request_seconds_total{{endpoint=\"{}\"}} {:.6f}\n", name(e),
                        static_cast<double>(micros_[e].load(std::memory_order_relaxed)) / 1e6);
+  out +=
+      "# HELP linktrack_ui_requests_total Dashboard requests by page and status.\n"
+      "# TYPE linktrack_ui_requests_total counter\n";
+  for (std::size_t p = 0; p < ui::kUiRouteCount; ++p)
+    for (std::size_t s = 0; s < kStatuses.size(); ++s)
+      if (auto n = ui_requests_[p][s].load(std::memory_order_relaxed))
+        out += fmt::format("linktrack_ui_requests_total{{page=\"{}\",status=\"{}\"}} {}\n",
+                           ui::kUiRouteNames[p],
+                           kStatuses[s] ? std::to_string(kStatuses[s]) : "other", n);
+  out +=
+      "# HELP linktrack_ui_request_seconds_total Time spent answering dashboard requests.\n"
+      "# TYPE linktrack_ui_request_seconds_total counter\n";
+  for (std::size_t p = 0; p < ui::kUiRouteCount; ++p)
+    out += fmt::format("linktrack_ui_request_seconds_total{{page=\"{}\"}} {:.6f}\n",
+                       ui::kUiRouteNames[p],
+                       static_cast<double>(ui_micros_[p].load(std::memory_order_relaxed)) / 1e6);
+  out += fmt::format(
+      "# HELP linktrack_ui_sessions Dashboard sessions open.\n"
+      "# TYPE linktrack_ui_sessions gauge\nlinktrack_ui_sessions {}\n",
+      sessions_.size());
   return out;
 }
 

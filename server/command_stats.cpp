@@ -60,7 +60,7 @@ void add_stats(CLI::App& app, int& exit_code) {
   cmd->add_option("--host", a->host, "Only this tracking domain");
   cmd->add_option("--since", a->since, "From DURATION ago (7d, 12h) or a UTC time");
   cmd->add_option("--until", a->until, "Up to (not including) DURATION ago or a UTC time");
-  cmd->add_option("--by", a->by, "Group by link, day, campaign, domain, verdict or reason")
+  cmd->add_option("--by", a->by, "Group by link, day, hour (UTC), campaign, domain, verdict, reason or user_agent")
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(clicklog::kGroupByNames),
                                                      std::end(clicklog::kGroupByNames))));
   cmd->add_option("--format", a->format, "table, json or csv")

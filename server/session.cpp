@@ -4,6 +4,20 @@
 #include "util/clock.hpp"
 
 namespace linktrack::server {
+namespace {
+
+// Cookie lines joined as one (RFC 6265 §5.4 sends one; HTTP/2 gateways may split it).
+template <class Request>
+std::string joined_cookies(const Request& req) {
+  std::string out;
+  for (auto [it, end] = req.equal_range(bhttp::field::cookie); it != end; ++it) {
+    if (!out.empty()) out += "; ";
+    out += it->value();
+  }
+  return out;
+}
+
+}  // namespace
 
 template <class Derived>
 void Session<Derived>::do_read() {
@@ -106,9 +120,17 @@ template <class Derived>
 void Session<Derived>::answer_admin(const Request& req) {
   keep_alive_ = req.keep_alive();
   const unsigned version = req.version();
-  AdminRequest request{std::string(req.method_string()), std::string(req.target()),
+  AdminRequest request{std::string(req.method_string()),
+                       std::string(req.target()),
                        std::string(req[bhttp::field::authorization]),
-                       std::move(parser_->get().body()), peer_text_};
+                       std::string(),
+                       peer_text_,
+                       std::string(req[bhttp::field::host]),
+                       std::string(req[bhttp::field::origin]),
+                       joined_cookies(req),
+                       std::string(req[bhttp::field::content_type]),
+                       tls_};
+  request.body = std::move(parser_->get().body());
   // The answer may take a while (a stats query): no read or write is pending meanwhile, and
   // the deadline starts again with the write.
   tcp().expires_never();

@@ -15,6 +15,8 @@ const char* group_expression(clicklog::GroupBy by) {
       return "ifNull(link, '(none)')";
     case GroupBy::day:
       return "toString(toDate(time, 'UTC'))";
+    case GroupBy::hour:
+      return "formatDateTime(time, '%Y-%m-%dT%H', 'UTC')";
     case GroupBy::campaign:
       return "ifNull(campaign, '(none)')";
     case GroupBy::domain:
@@ -23,6 +25,8 @@ const char* group_expression(clicklog::GroupBy by) {
       return "ifNull(verdict, 'human')";
     case GroupBy::reason:  // a row for each reason; none: "(none)"
       return "arrayJoin(if(empty(reasons), ['(none)'], reasons))";
+    case GroupBy::user_agent:
+      return "ifNull(user_agent, '(none)')";
     case GroupBy::none:
       break;
   }
@@ -52,12 +56,14 @@ std::vector<clicklog::StatsRow> query_stats(ClickHouseClient& ch, const clicklog
       "countIf(NOT human AND v = 'suspect' AND kind != 'open') AS suspect_clicks, "
       "countIf(NOT human AND v = 'bot' AND kind != 'open') AS bot_clicks, "
       "countIf(NOT human AND v = 'suspect' AND kind = 'open') AS suspect_opens, "
-      "countIf(NOT human AND v = 'bot' AND kind = 'open') AS bot_opens "
+      "countIf(NOT human AND v = 'bot' AND kind = 'open') AS bot_opens, "
+      "any(destination) AS destination "  // any() passes over NULLs
       "FROM (SELECT " +
       group_expression(q.by) + " AS grp, kind, ifNull(verdict, '') AS v, " +
       (by_machine ? "1" : "(v = '' OR v = 'human')") +
       " AS human, if(isNull(recipient), concat('a:', ifNull(ip, ''), '|', "
-      "ifNull(user_agent, '')), concat('r:', assumeNotNull(recipient))) AS person FROM " +
+      "ifNull(user_agent, '')), concat('r:', assumeNotNull(recipient))) AS person, destination "
+      "FROM " +
       ch.database() + ".events FINAL WHERE " + where +
       ") GROUP BY grp ORDER BY grp FORMAT JSONEachRow";
   const auto text = ch.query(sql);
@@ -76,6 +82,8 @@ std::vector<clicklog::StatsRow> query_stats(ClickHouseClient& ch, const clicklog
     r.bot_clicks = number(j, "bot_clicks");
     r.suspect_opens = number(j, "suspect_opens");
     r.bot_opens = number(j, "bot_opens");
+    if (q.by == clicklog::GroupBy::link && j.at("destination").is_string())
+      r.destination = j.at("destination").get<std::string>();
     rows.push_back(std::move(r));
   }
   clicklog::complete_stats(rows, q.by);

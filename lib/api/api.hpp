@@ -44,6 +44,10 @@ struct Outcome {
 
 Outcome handle(const ApiRequest& request, Context& context, const KeyTable& keys);
 
+// The same routes and scopes for a caller already identified (the dashboard's session, signed
+// in with a key): what the dashboard shows is what the API answers.
+Outcome handle_as(const ApiRequest& request, Context& context, const Caller& caller);
+
 // The OpenAPI 3.1 document (lib/api/openapi.json, compiled in).
 const char* openapi_document();
 

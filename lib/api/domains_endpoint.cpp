@@ -29,6 +29,19 @@ http::Response list_domains(const ApiRequest&, const QueryParams&, Context& ctx)
     sum.suspect_clicks += row.suspect_clicks;
     sum.bot_clicks += row.bot_clicks;
   }
+  // Each domain's last click: the newest events read backwards until every domain has one, at
+  // most kLastClickWindow of them, so an idle domain costs a bounded read (there is no index by
+  // host: it would slow every insert).
+  constexpr std::int64_t kLastClickWindow = 200000;
+  std::map<const config::Domain*, std::int64_t> last_click;
+  {
+    clicklog::Statement s(ctx.reader(),
+                          "SELECT host, time_ms FROM events WHERE kind <> 'open' AND id > "
+                          "(SELECT IFNULL(max(id), 0) FROM events) - ? ORDER BY id DESC");
+    s.bind(1, kLastClickWindow);
+    while (last_click.size() < config.domains.size() && s.step())
+      if (const auto* d = hosts.find(s.text_view(0))) last_click.emplace(d, s.int64(1));
+  }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : config.domains) {
     nlohmann::json tls = nullptr;
@@ -55,6 +68,9 @@ http::Response list_domains(const ApiRequest&, const QueryParams&, Context& ctx)
         {"fallback_url",
          d.fallback_url.empty() ? nlohmann::json() : nlohmann::json(d.fallback_url)},
         {"clicks_24h", {{"human", r.clicks}, {"suspect", r.suspect_clicks}, {"bot", r.bot_clicks}}},
+        {"last_click", last_click.contains(&d)
+                           ? nlohmann::json(clicklog::rfc3339_ms(last_click[&d]))
+                           : nlohmann::json()},
     });
   }
   return json_response(nlohmann::json{{"domains", out}}.dump(

@@ -20,7 +20,14 @@ http::Response unauthorized(std::string_view message) {
   return r;
 }
 
-void route(const ApiRequest& req, Context& ctx, const KeyTable& keys, Outcome& out) {
+// Who calls: a key table to look the bearer secret up in, or a caller already known (a UI
+// session's key).
+struct Credentials {
+  const KeyTable* keys = nullptr;
+  const Caller* caller = nullptr;
+};
+
+void route(const ApiRequest& req, Context& ctx, Credentials who, Outcome& out) {
   const auto path = req.target.substr(0, req.target.find('?'));
   const auto query = req.target.size() > path.size() ? req.target.substr(path.size() + 1) : "";
   const RouteSpec* spec = nullptr;
@@ -40,19 +47,24 @@ void route(const ApiRequest& req, Context& ctx, const KeyTable& keys, Outcome& o
     return;
   }
   if (spec->scope != Scope::none) {
-    if (keys.empty()) {
-      out.response = unauthorized("no API keys are configured (api.keys)");
-      return;
-    }
-    auto secret = bearer_token(req.authorization);
-    if (!secret) {
-      out.response = unauthorized("send a key: Authorization: Bearer <secret>");
-      return;
-    }
-    auto caller = keys.find(*secret);
+    std::optional<Caller> found;
+    const Caller* caller = who.caller;
     if (!caller) {
-      out.response = unauthorized("the key is not valid");
-      return;
+      if (who.keys->empty()) {
+        out.response = unauthorized("no API keys are configured (api.keys)");
+        return;
+      }
+      auto secret = bearer_token(req.authorization);
+      if (!secret) {
+        out.response = unauthorized("send a key: Authorization: Bearer <secret>");
+        return;
+      }
+      found = who.keys->find(*secret);
+      if (!found) {
+        out.response = unauthorized("the key is not valid");
+        return;
+      }
+      caller = &*found;
     }
     out.caller = caller->id;
     if (!caller->may(spec->scope)) {
@@ -66,18 +78,10 @@ void route(const ApiRequest& req, Context& ctx, const KeyTable& keys, Outcome& o
   out.response = kHandlers[static_cast<std::size_t>(spec->endpoint)](req, params, ctx);
 }
 
-}  // namespace
-
-http::Response serve_openapi(const ApiRequest&, const QueryParams&, Context&) {
-  auto r = json_response(openapi_document());
-  r.body.pop_back();  // the document ends with its own newline
-  return r;
-}
-
-Outcome handle(const ApiRequest& request, Context& context, const KeyTable& keys) {
+Outcome handle_with(const ApiRequest& request, Context& context, Credentials who) {
   Outcome out;
   try {
-    route(request, context, keys, out);
+    route(request, context, who, out);
   } catch (const ApiError& e) {
     out.response = error_response(e.status(), e.code(), e.what());
   } catch (const clicklog::DatabaseError& e) {
@@ -95,6 +99,22 @@ Outcome handle(const ApiRequest& request, Context& context, const KeyTable& keys
   }
   out.response.no_store = true;
   return out;
+}
+
+}  // namespace
+
+http::Response serve_openapi(const ApiRequest&, const QueryParams&, Context&) {
+  auto r = json_response(openapi_document());
+  r.body.pop_back();  // the document ends with its own newline
+  return r;
+}
+
+Outcome handle(const ApiRequest& request, Context& context, const KeyTable& keys) {
+  return handle_with(request, context, {&keys, nullptr});
+}
+
+Outcome handle_as(const ApiRequest& request, Context& context, const Caller& caller) {
+  return handle_with(request, context, {nullptr, &caller});
 }
 
 }  // namespace linktrack::api

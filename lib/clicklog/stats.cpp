@@ -15,6 +15,8 @@ const char* group_column(GroupBy by) {
       return "IFNULL(link, '(none)')";
     case GroupBy::day:
       return "date(time_ms / 1000, 'unixepoch')";
+    case GroupBy::hour:
+      return "strftime('%Y-%m-%dT%H', time_ms / 1000, 'unixepoch')";
     case GroupBy::campaign:
       return "IFNULL(campaign, '(none)')";
     case GroupBy::domain:
@@ -23,6 +25,8 @@ const char* group_column(GroupBy by) {
       return "IFNULL(verdict, 'human')";
     case GroupBy::reason:
       return "reasons";  // split into one row a reason below
+    case GroupBy::user_agent:
+      return "IFNULL(user_agent, '(none)')";
     case GroupBy::none:
       return "'total'";
   }
@@ -96,9 +100,10 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
   // Counts are people's (verdict human; NULL: logged before verdicts, not yet rescored), with
   // the machines' beside them; grouped by verdict or reason, each group counts all its events.
   const bool by_machine = q.by == GroupBy::verdict || q.by == GroupBy::reason;
+  const bool by_link = q.by == GroupBy::link;
   std::string sql = fmt::format(
-      "SELECT {} AS grp, kind, verdict, recipient, client_ip, user_agent FROM events WHERE {}",
-      group_column(q.by), where);
+      "SELECT {} AS grp, kind, verdict, recipient, client_ip, user_agent{} FROM events WHERE {}",
+      group_column(q.by), by_link ? ", destination" : "", where);
   if (q.by == GroupBy::reason)  // "ua:x net:y" → a row for each reason; none → "(none)"
     sql = "WITH RECURSIVE base AS (" + sql +
           "), split(grp, kind, verdict, recipient, client_ip, user_agent, rest) AS ("
@@ -131,6 +136,7 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
     const bool open = kind == "open";
     const bool human = by_machine || verdict.empty() || verdict == "human";
     auto& r = last->row;
+    if (by_link && !r.destination && !s.is_null(6)) r.destination = std::string(s.text_view(6));
     if (human) {
       (open ? r.opens : r.clicks) += 1;
       (open ? last->openers : last->clickers)
@@ -170,6 +176,8 @@ std::string format_stats(const std::vector<StatsRow>& rows, GroupBy by, StatsFor
     for (const auto& r : rows) {
       nlohmann::json o;
       if (!key.empty()) o[key] = r.group;
+      if (by == GroupBy::link)
+        o["destination"] = r.destination ? nlohmann::json(*r.destination) : nlohmann::json();
       o["clicks"] = r.clicks;
       o["unique_clicks"] = r.unique_clicks;
       o["opens"] = r.opens;

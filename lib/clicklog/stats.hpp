@@ -12,7 +12,8 @@
 
 namespace linktrack::clicklog {
 
-#define LINKTRACK_STATS_GROUPS(X) X(none) X(link) X(day) X(campaign) X(domain) X(verdict) X(reason)
+#define LINKTRACK_STATS_GROUPS(X) \
+  X(none) X(link) X(day) X(hour) X(campaign) X(domain) X(verdict) X(reason) X(user_agent)
 LINKTRACK_NAMED_ENUM(GroupBy, LINKTRACK_STATS_GROUPS)
 std::optional<GroupBy> group_by_from(std::string_view name);
 
@@ -25,7 +26,9 @@ struct StatsQuery {
 };
 
 struct StatsRow {
-  std::string group;  // the link, day (YYYY-MM-DD, UTC) or campaign; "total" without grouping
+  std::string group;  // the link, day (YYYY-MM-DD, UTC), hour (YYYY-MM-DDTHH, UTC), campaign…;
+                      // "total" without grouping
+  std::optional<std::string> destination;  // grouped by link: where its clicks went
   // People's only (verdict human, or not yet judged), unless grouped by verdict or reason.
   std::int64_t clicks = 0;         // redirects and app resolutions
   std::int64_t unique_clicks = 0;  // distinct recipients; distinct IP + user agent without one

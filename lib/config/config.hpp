@@ -147,6 +147,12 @@ struct Api {
   std::int64_t body_bytes = 16 << 20;
 };
 
+// The dashboard (`/ui` on the admin listener), signed in with a key of scope read.
+struct Ui {
+  bool enabled = true;
+  std::int64_t session_idle_seconds = 12 * 3600;  // a session ends after this long unused
+};
+
 // The kinds of event a webhook can take, as bits; the names are its `events` words.
 #define LINKTRACK_WEBHOOK_EVENTS(X) X(click, 1) X(open, 2) X(app, 4) X(verdict, 8)
 #define LINKTRACK_WEBHOOK_EVENT_VALUE(name, bit) name = bit,
@@ -298,6 +304,7 @@ struct Config {
   Limits limits;
   Log log;
   Api api;
+  Ui ui;
   Bots bots;
   std::vector<Webhook> webhooks;
   Analytics analytics;

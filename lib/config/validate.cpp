@@ -53,6 +53,8 @@ class Validator {
                                                     "error", "critical", "off"};
     if (std::find(levels.begin(), levels.end(), c_.log.level) == levels.end())
       diag_.error("log.level", "expected one of trace, debug, info, warn, error, critical, off");
+    if (c_.ui.session_idle_seconds < 60)
+      diag_.error("ui.session_idle", "must be at least a minute");
   }
 
  private:

@@ -429,6 +429,11 @@ constexpr std::array<Key<Api>, 2> kApiKeys = {
     integer_key<Api, &Api::body_bytes, 1024, 1LL << 30>("body_bytes"),
 };
 
+constexpr std::array<Key<Ui>, 2> kUiKeys = {
+    boolean_key<Ui, &Ui::enabled>("enabled"),
+    seconds_key<Ui, &Ui::session_idle_seconds>("session_idle"),
+};
+
 // A secret's value is never echoed back in an error; its form is checked in validate.cpp.
 constexpr std::array<Key<Webhook>, 15> kWebhookKeys = {
     required(string_key<Webhook, &Webhook::id>("id")),
@@ -480,7 +485,7 @@ constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
     optional_section_key<TlsSection, &TlsSection::default_certificate, kTlsKeys>(
         "default_certificate")};
 
-constexpr std::array<Key<Config>, 16> kRootKeys = {
+constexpr std::array<Key<Config>, 17> kRootKeys = {
     section_key<Config, &Config::listen, kListenKeys>("listen"),  // serving needs it (validate)
     integer_key<Config, &Config::threads, 0, 1024>("threads"),
     required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
@@ -502,6 +507,7 @@ constexpr std::array<Key<Config>, 16> kRootKeys = {
     section_key<Config, &Config::limits, kLimitsKeys>("limits"),
     section_key<Config, &Config::log, kLogKeys>("log"),
     section_key<Config, &Config::api, kApiKeys>("api"),
+    section_key<Config, &Config::ui, kUiKeys>("ui"),
     section_key<Config, &Config::bots, kBotsKeys>("bots"),
     list_key<Config, &Config::webhooks, kWebhookKeys>("webhooks"),
     section_key<Config, &Config::analytics, kAnalyticsKeys>("analytics"),
