@@ -71,6 +71,9 @@ bool Server::start() {
     rescorer_ = std::make_unique<RescorerService>(*config, runtime_->metrics());
     services_.push_back(rescorer_.get());
     rescorer_->start();
+    summary_ = std::make_unique<SummaryService>(*config);
+    services_.push_back(summary_.get());
+    summary_->start();
     api_ = std::make_unique<ApiService>(config);
     services_.push_back(api_.get());
     api_->start();
@@ -143,9 +146,11 @@ void Server::listen(const config::Config& c, unsigned threads) {
     if (t == 0 && c.listen.admin_address)
       listeners_.push_back(std::make_shared<Listener>(
           io, *c.listen.admin_address, ListenerKind::admin, *runtime_,
-          admin_handler(
-              *runtime_, *api_,
-              [this] { return webhooks_->render_metrics() + analytics_->render_metrics(); }),
+          admin_handler(*runtime_, *api_,
+                        [this] {
+                          return webhooks_->render_metrics() + analytics_->render_metrics() +
+                                 summary_->render_metrics();
+                        }),
           admin_tls_));
   }
 }

@@ -15,6 +15,7 @@
 #include "listener.hpp"
 #include "rescorer_service.hpp"
 #include "runtime.hpp"
+#include "summary_service.hpp"
 #include "webhook_service.hpp"
 
 namespace linktrack::server {
@@ -42,6 +43,7 @@ class Server {
   std::vector<Service*> services_;  // started in order, stopped in reverse
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<RescorerService> rescorer_;  // counts into runtime_'s metrics
+  std::unique_ptr<SummaryService> summary_;
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<WebhookService> webhooks_;
   std::unique_ptr<AnalyticsService> analytics_;

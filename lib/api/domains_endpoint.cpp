@@ -7,6 +7,7 @@
 #include "api/error.hpp"
 #include "clicklog/export.hpp"
 #include "clicklog/stats.hpp"
+#include "clicklog/summary_stats.hpp"
 #include "config/host_index.hpp"
 #include "net/certificate_info.hpp"
 
@@ -14,14 +15,16 @@ namespace linktrack::api {
 
 http::Response list_domains(const ApiRequest&, const QueryParams&, Context& ctx) {
   const auto& config = ctx.config;
-  // Clicks of the last 24 hours by the host they named, through the stats code; an alias's
+  // Clicks since the start of the hour 24 hours ago by the host they named; an alias's
   // count goes to its domain.
   clicklog::StatsQuery q;
   q.since_ms = ctx.now_ms - 86400 * 1000LL;
   q.by = clicklog::GroupBy::domain;
   const config::HostIndex hosts(config);
   std::map<const config::Domain*, clicklog::StatsRow> recent;
-  for (const auto& row : clicklog::query_stats(ctx.reader(), q)) {
+  auto& db = ctx.reader();
+  auto summary = clicklog::query_summary(db, q);  // whole hours, from the summary
+  for (const auto& row : summary ? summary->rows : clicklog::query_stats(db, q)) {
     const auto* d = hosts.find(row.group);
     if (!d) continue;  // a domain since removed from the config
     auto& sum = recent[d];
@@ -29,19 +32,11 @@ http::Response list_domains(const ApiRequest&, const QueryParams&, Context& ctx)
     sum.suspect_clicks += row.suspect_clicks;
     sum.bot_clicks += row.bot_clicks;
   }
-  // Each domain's last click: the newest events read backwards until every domain has one, at
-  // most kLastClickWindow of them, so an idle domain costs a bounded read (there is no index by
-  // host: it would slow every insert).
-  constexpr std::int64_t kLastClickWindow = 200000;
+  // Each domain's last click, of any age: the summary keeps each hour's last.
   std::map<const config::Domain*, std::int64_t> last_click;
-  {
-    clicklog::Statement s(ctx.reader(),
-                          "SELECT host, time_ms FROM events WHERE kind <> 'open' AND id > "
-                          "(SELECT IFNULL(max(id), 0) FROM events) - ? ORDER BY id DESC");
-    s.bind(1, kLastClickWindow);
-    while (last_click.size() < config.domains.size() && s.step())
-      if (const auto* d = hosts.find(s.text_view(0))) last_click.emplace(d, s.int64(1));
-  }
+  if (clicklog::schema_version(db) >= 6)
+    for (const auto& [host, ms] : clicklog::last_clicks(db))
+      if (const auto* d = hosts.find(host)) last_click[d] = std::max(last_click[d], ms);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : config.domains) {
     nlohmann::json tls = nullptr;

@@ -10,6 +10,7 @@
 #include "clicklog/export.hpp"
 #include "clicklog/node_id.hpp"
 #include "clicklog/stats.hpp"
+#include "clicklog/summary_stats.hpp"
 
 namespace linktrack::api {
 namespace {
@@ -36,12 +37,25 @@ http::Response read_stats(const ApiRequest&, const QueryParams& q, Context& ctx)
     if (!group) throw bad_request("'by' must be one of " + group_names());
     query.by = *group;
   }
-  const auto rows = ctx.config.analytics.clickhouse
-                        ? analytics::query_stats(ctx.clickhouse(), query)
-                        : clicklog::query_stats(ctx.reader(), query);
+  const auto estimate = q.text("estimate");
+  if (estimate && *estimate != "0" && *estimate != "1")
+    throw bad_request("'estimate' must be 0 or 1");
+  std::vector<clicklog::StatsRow> rows;
+  bool exact = true;
+  if (ctx.config.analytics.clickhouse) {
+    rows = analytics::query_stats(ctx.clickhouse(), query);
+  } else if (auto summary =
+                 estimate == "1" ? clicklog::query_summary(ctx.reader(), query) : std::nullopt) {
+    rows = std::move(summary->rows);
+    exact = summary->exact;
+  } else {
+    rows = clicklog::query_stats(ctx.reader(), query);
+  }
   auto body = clicklog::format_stats(rows, query.by, clicklog::StatsFormat::json);
   body.pop_back();  // json_response adds the newline
-  return json_response(std::move(body));
+  auto r = json_response(std::move(body));
+  r.headers.emplace_back("Linktrack-Unique-Counts", exact ? "exact" : "estimated");
+  return r;
 }
 
 namespace {

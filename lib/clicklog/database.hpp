@@ -60,6 +60,10 @@ class Statement {
   void bind(int index, const std::optional<std::string>& v);
   void bind(int index, std::int64_t v);
   void bind_null(int index);
+  // Binds bytes as a BLOB without copying: `v` must outlive the statement's next step().
+  void bind_blob(int index, std::string_view v) {
+    sqlite3_bind_blob(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
   bool step();  // true while a row is available
   sqlite3_stmt* handle() const { return stmt_; }
   void reset();  // for the next step(); bindings stay until rebound
@@ -77,6 +81,12 @@ class Statement {
              : std::string_view();
   }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
+  // A BLOB's bytes without a copy: valid until the next step() or reset().
+  std::string_view blob_view(int column) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+             : std::string_view();
+  }
 
  private:
   Database& db_;

@@ -1,5 +1,7 @@
 #include "clicklog/forget.hpp"
 
+#include "clicklog/summarizer.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -76,6 +78,12 @@ std::int64_t forget_recipient(Database& db, const std::string& recipient) {
     if (from >= end) break;
     for (; from < end; from += kSlice) {
       Transaction tx(db);
+      // The summary recomputes the hours of what goes, so no sketch keeps this person's hash.
+      mark_hours_dirty(db, "id >= ? AND id < ? AND recipient = ?", [&](Statement& s) {
+        s.bind(1, from);
+        s.bind(2, from + kSlice);
+        s.bind(3, recipient);
+      });
       del.reset();
       del.bind(1, from);
       del.bind(2, from + kSlice);

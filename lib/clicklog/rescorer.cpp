@@ -1,5 +1,7 @@
 #include "clicklog/rescorer.hpp"
 
+#include "clicklog/summarizer.hpp"
+
 #include <vector>
 
 #include "classify/evidence.hpp"
@@ -190,6 +192,9 @@ std::size_t Rescorer::step(std::size_t limit) {
                      "INSERT INTO verdict_changes (id, time_ms, event_id, verdict, previous, "
                      "reasons) VALUES (?, ?, ?, ?, ?, ?)");
     const std::int64_t now_ms = util::unix_now_ms();
+    std::vector<std::int64_t> times;  // the summary recomputes their hours
+    for (const auto& [id, judged] : results) times.push_back(rows.at(id).time_ms);
+    mark_times_dirty(db_, times);
     for (const auto& [id, judged] : results) {
       write.bind_static(1, judged.first);
       write.bind_static(2, judged.second);

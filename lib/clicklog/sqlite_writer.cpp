@@ -1,5 +1,7 @@
 #include "clicklog/sqlite_writer.hpp"
 
+#include "clicklog/summarizer.hpp"
+
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -187,11 +189,16 @@ bool SqliteWriter::delete_expired_slice() {
             ? " AND id <= (SELECT IFNULL(MAX(after_id), 0) FROM shipping_cursors WHERE name = "
               "'clickhouse')"
             : "";
-    Statement del(conn_->db,
-                  "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ms < ?" +
-                      shipped + " LIMIT " + std::to_string(kRetentionSlice) + ")");
-    del.bind(1, util::unix_now_ms() - retention_.days * 86400 * 1000);
+    const std::string expired = "id IN (SELECT id FROM events WHERE time_ms < ?" + shipped +
+                                " LIMIT " + std::to_string(kRetentionSlice) + ")";
+    const std::int64_t cutoff = util::unix_now_ms() - retention_.days * 86400 * 1000;
+    Transaction tx(conn_->db);
+    // The summary recomputes the hours of what goes (clicklog/summarizer.hpp).
+    mark_hours_dirty(conn_->db, expired.c_str(), [&](Statement& s) { s.bind(1, cutoff); });
+    Statement del(conn_->db, "DELETE FROM events WHERE " + expired);
+    del.bind(1, cutoff);
     del.step();
+    tx.commit();
     const auto n = sqlite3_changes(conn_->db.handle());
     stats_.retention_deleted.fetch_add(static_cast<std::uint64_t>(n));
     retention_run_ += static_cast<std::uint64_t>(n);

@@ -31,13 +31,13 @@ std::string campaign_page(const PageContext& page) {
         escape(l.group),
         destination.empty() ? "<i>none (opens only)</i>"
                             : fmt::format("<span title=\"{0}\">{0}</span>", escape(destination)),
-        count(l.clicks), count(l.unique_clicks), count(machines),
+        count(l.clicks), people(l.unique_clicks, n.estimated()), count(machines),
         percent(share(machines, machines + l.clicks)));
   }
   const auto period = fmt::format("campaign={}&since={}&until={}", url_encode(name),
                                   url_encode(clicklog::rfc3339_ms(page.range.since_ms)),
                                   url_encode(clicklog::rfc3339_ms(page.range.until_ms)));
-  std::string body = stats_tiles(total);
+  std::string body = stats_tiles(total, n.estimated());
   body += "<div class=\"charts\">" + render_chart(charts.clicks) + render_chart(charts.opens) +
           "</div>";
   body += fmt::format(

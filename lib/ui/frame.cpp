@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clicklog/event_text.hpp"
 #include "ui/html.hpp"
 #include "ui/page.hpp"
 
@@ -114,7 +115,8 @@ std::string render_frame(const PageContext& page, std::string_view title, std::s
       "<link rel=\"stylesheet\" href=\"/ui/static/app.css\">"
       "<script src=\"/ui/static/chart.min.js\" defer></script>"
       "<script src=\"/ui/static/app.js\" defer></script></head>"
-      "<body data-tz=\"{5}\"><a class=\"skip\" href=\"#main\">Skip to the numbers</a>"
+      "<body data-tz=\"{5}\" data-since=\"{9}\" data-until=\"{10}\"><a class=\"skip\" "
+      "href=\"#main\">Skip to the numbers</a>"
       "<header><nav aria-label=\"Pages\"><a class=\"brand\" href=\"{6}\">linktrack</a>"
       "<ul>{1}</ul></nav>"
       "<form method=\"post\" action=\"/ui/signout\" class=\"signout\">"
@@ -124,7 +126,8 @@ std::string render_frame(const PageContext& page, std::string_view title, std::s
       "<footer><a href=\"/ui/licenses\">Licences</a> \u00b7 times in {8}</footer></body></html>",
       escape(title), links, escape(page.session.csrf), escape(page.session.key_id),
       with_range ? range_form(page, nav) : "", page.range.offset_minutes,
-      escape(page_link(page, "/ui")), body, escape(offset_name(page.range.offset_minutes)));
+      escape(page_link(page, "/ui")), body, escape(offset_name(page.range.offset_minutes)),
+      clicklog::rfc3339_ms(page.range.since_ms), clicklog::rfc3339_ms(page.range.until_ms));
 }
 
 }  // namespace linktrack::ui

@@ -45,7 +45,10 @@ std::vector<clicklog::StatsRow> Numbers::stats(const TimeRange& range, clicklog:
                        "&until=" + url_encode(rfc3339(range.until_ms));
   if (by != clicklog::GroupBy::none) target += "&by=" + std::string(clicklog::to_string(by));
   if (campaign) target += "&campaign=" + url_encode(*campaign);
-  const auto body = nlohmann::json::parse(call(target).body);
+  const auto response = call(target + "&estimate=1");
+  for (const auto& [name, value] : response.headers)
+    if (name == "Linktrack-Unique-Counts" && value == "estimated") estimated_ = true;
+  const auto body = nlohmann::json::parse(response.body);
   const char* key = by == clicklog::GroupBy::none ? nullptr : clicklog::to_string(by);
   std::vector<clicklog::StatsRow> rows;
   for (const auto& j : body) {

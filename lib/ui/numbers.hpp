@@ -38,7 +38,8 @@ class Numbers {
  public:
   Numbers(api::Context& context, const api::Caller& caller) : ctx_(context), caller_(caller) {}
 
-  // GET /api/v1/stats over the range, grouped by `by`, for one campaign when given.
+  // GET /api/v1/stats?estimate=1 over the range (whole hours: the summary), grouped by `by`,
+  // for one campaign when given.
   std::vector<clicklog::StatsRow> stats(const TimeRange& range, clicklog::GroupBy by,
                                         const std::optional<std::string>& campaign = {});
   // GET /api/v1/events: up to `limit` events after the id `after` (NODE:LOCAL or a number).
@@ -52,10 +53,14 @@ class Numbers {
 
   std::vector<clicklog::VerdictChangeCount> verdict_changes(const TimeRange& range);
 
+  // Whether a unique count read so far was estimated rather than exact.
+  bool estimated() const { return estimated_; }
+
  private:
   http::Response call(const std::string& target);
   api::Context& ctx_;
   const api::Caller& caller_;
+  bool estimated_ = false;
 };
 
 }  // namespace linktrack::ui

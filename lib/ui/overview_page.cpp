@@ -44,11 +44,11 @@ std::string overview_page(const PageContext& page) {
                             escape(page_link(page, "/ui/campaign", "name=" + url_encode(c.group))),
                             escape(c.group))
               : "<i>no campaign</i>",
-        count(c.clicks), count(c.unique_clicks), count(c.opens), percent(c.click_to_open),
-        percent(share(machines, machines + c.clicks)));
+        count(c.clicks), people(c.unique_clicks, n.estimated()), count(c.opens),
+        percent(c.click_to_open), percent(share(machines, machines + c.clicks)));
   }
   const auto newest = n.newest_events(20);
-  std::string body = stats_tiles(total);
+  std::string body = stats_tiles(total, n.estimated());
   body += "<div class=\"charts\">" + render_chart(charts.clicks) + render_chart(charts.opens) +
           "</div>";
   body += fmt::format(

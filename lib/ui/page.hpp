@@ -90,6 +90,8 @@ TimeCharts time_charts(const TimeRange& range, const std::vector<clicklog::Stats
 
 // The figures of a stats row as tiles: people's clicks, unique people, opens, click-to-open
 // rate, and the machines' share of clicks.
-std::string stats_tiles(const clicklog::StatsRow& total);
+// `estimated`: the unique counts are estimates (shown "≈ 1,234").
+std::string stats_tiles(const clicklog::StatsRow& total, bool estimated);
+std::string people(std::int64_t n, bool estimated);
 
 }  // namespace linktrack::ui

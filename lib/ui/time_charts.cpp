@@ -30,11 +30,17 @@ TimeCharts time_charts(const TimeRange& range, const std::vector<clicklog::Stats
   return out;
 }
 
-std::string stats_tiles(const clicklog::StatsRow& t) {
+std::string people(std::int64_t n, bool estimated) {
+  return estimated ? "\u2248 " + count(n) : count(n);
+}
+
+std::string stats_tiles(const clicklog::StatsRow& t, bool estimated) {
   const auto machine_clicks = t.suspect_clicks + t.bot_clicks;
   return "<dl class=\"tiles\">" + tile("Human clicks", count(t.clicks)) +
-         tile("Unique humans", count(t.unique_clicks), "distinct recipients who clicked") +
-         tile("Human opens", count(t.opens), count(t.unique_opens) + " unique") +
+         tile("Unique humans", people(t.unique_clicks, estimated),
+              estimated ? "distinct recipients who clicked, estimated (\u00b12%)"
+                        : "distinct recipients who clicked") +
+         tile("Human opens", count(t.opens), people(t.unique_opens, estimated) + " unique") +
          tile("Click-to-open", percent(t.click_to_open), "unique clicks / unique opens") +
          tile("Machine clicks", count(machine_clicks),
               percent(share(machine_clicks, machine_clicks + t.clicks)) + " of all clicks") +

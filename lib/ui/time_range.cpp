@@ -61,8 +61,9 @@ TimeRange time_range(const Params& params, std::int64_t now_ms, int default_offs
     if (name == c.name) choice = &c;
   r.name = choice->name;
   if (choice->span_ms) {
-    r.until_ms = now_ms;
-    r.since_ms = now_ms - choice->span_ms;
+    // Whole hours, to the end of this one: what the summary holds (clicklog/summary_stats.hpp).
+    r.until_ms = (floor_div(now_ms, kHour) + 1) * kHour;
+    r.since_ms = r.until_ms - choice->span_ms;
   } else {
     r.from = params.get_or("from", "");
     r.to = params.get_or("to", "");
@@ -71,8 +72,8 @@ TimeRange time_range(const Params& params, std::int64_t now_ms, int default_offs
       r.error = !from || !to ? "Give both dates as YYYY-MM-DD."
                              : "The end must be on or after the start, at most ten years later.";
       // Until the dates are right, the last 7 days.
-      r.until_ms = now_ms;
-      r.since_ms = now_ms - 7 * kDay;
+      r.until_ms = (floor_div(now_ms, kHour) + 1) * kHour;
+      r.since_ms = r.until_ms - 7 * kDay;
       r.name = "7d";
     } else {
       r.since_ms = *from * kDay - offset_ms;

@@ -80,6 +80,19 @@ TEST_CASE("stats equal the hand-counted fixture") {
   CHECK(by_day[0].clicks == 2);
   CHECK(by_day[0].opens == 3);
 
+  q.by = clicklog::GroupBy::hour;  // every row of the fixture is in its day's first hour
+  auto by_hour = clicklog::query_stats(db, q);
+  REQUIRE(by_hour.size() == 2);
+  CHECK(by_hour[0].group == "2026-09-21T00");
+  CHECK(by_hour[1].group == "2026-09-22T00");
+  CHECK(by_hour[1].clicks == 5);
+
+  q.by = clicklog::GroupBy::user_agent;
+  auto by_agent = clicklog::query_stats(db, q);
+  REQUIRE(by_agent.size() == 1);
+  CHECK(by_agent[0].group == "UA");
+  CHECK(by_agent[0].clicks == 7);
+
   clicklog::StatsQuery all;
   all.by = clicklog::GroupBy::campaign;
   auto by_campaign = clicklog::query_stats(db, all);
@@ -87,6 +100,28 @@ TEST_CASE("stats equal the hand-counted fixture") {
   CHECK(by_campaign[1].group == "c2");
   CHECK(by_campaign[1].clicks == 1);
   CHECK(*by_campaign[1].click_to_open == Approx(1.0));
+}
+
+TEST_CASE("stats by link name the link's destination") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("s.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  db.exec(
+      "INSERT INTO events (time_ms, kind, host, campaign, link, destination, key_id) VALUES "
+      "(1, 'open', 'h', 'c', NULL, NULL, 1), (2, 'click', 'h', 'c', 'a', 'https://a.example/', 1),"
+      "(3, 'click', 'h', 'c', 'b', NULL, 1)");
+  clicklog::StatsQuery q;
+  q.by = clicklog::GroupBy::link;
+  auto rows = clicklog::query_stats(db, q);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].group == "(none)");
+  CHECK_FALSE(rows[0].destination);
+  CHECK(rows[1].destination == "https://a.example/");
+  CHECK_FALSE(rows[2].destination);
+  const auto json =
+      nlohmann::json::parse(clicklog::format_stats(rows, q.by, clicklog::StatsFormat::json));
+  CHECK(json[1]["destination"] == "https://a.example/");
+  CHECK(json[2]["destination"].is_null());
 }
 
 TEST_CASE("stats in table, json and csv") {

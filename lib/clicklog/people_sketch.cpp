@@ -1,0 +1,123 @@
+#include "clicklog/people_sketch.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace linktrack::clicklog {
+namespace {
+
+constexpr int kPrecision = 12;
+constexpr std::size_t kRegisters = std::size_t{1} << kPrecision;
+
+// FNV-1a leaves its low bits poorly mixed for short, similar ids: a finalizer (splitmix64's)
+// spreads every input bit over the register index and the rank.
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
+}  // namespace
+
+void PeopleSketch::set_register(std::uint64_t person) {
+  const std::uint64_t h = mix(person);
+  const auto index = static_cast<std::size_t>(h >> (64 - kPrecision));
+  const std::uint64_t rest = h << kPrecision;
+  const auto rank =
+      static_cast<std::uint8_t>(rest == 0 ? 64 - kPrecision + 1 : std::countl_zero(rest) + 1);
+  registers_[index] = std::max(registers_[index], rank);
+}
+
+void PeopleSketch::densify() {
+  if (dense_) return;
+  registers_.assign(kRegisters, 0);
+  for (auto h : hashes_) set_register(h);
+  hashes_.clear();
+  hashes_.shrink_to_fit();
+  dense_ = true;
+}
+
+void PeopleSketch::add(std::uint64_t person) {
+  if (dense_) return set_register(person);
+  auto it = std::lower_bound(hashes_.begin(), hashes_.end(), person);
+  if (it != hashes_.end() && *it == person) return;
+  hashes_.insert(it, person);
+  if (hashes_.size() > limit_) densify();
+}
+
+void PeopleSketch::merge(const PeopleSketch& other) {
+  if (other.empty()) return;
+  if (!dense_ && !other.dense_) {
+    std::vector<std::uint64_t> merged;
+    merged.reserve(hashes_.size() + other.hashes_.size());
+    std::set_union(hashes_.begin(), hashes_.end(), other.hashes_.begin(), other.hashes_.end(),
+                   std::back_inserter(merged));
+    hashes_ = std::move(merged);
+    if (hashes_.size() > limit_) densify();
+    return;
+  }
+  densify();
+  if (other.dense_) {
+    for (std::size_t i = 0; i < kRegisters; ++i)
+      registers_[i] = std::max(registers_[i], other.registers_[i]);
+  } else {
+    for (auto h : other.hashes_) set_register(h);
+  }
+}
+
+std::int64_t PeopleSketch::estimate() const {
+  if (!dense_) return static_cast<std::int64_t>(hashes_.size());
+  const double m = static_cast<double>(kRegisters);
+  double sum = 0;
+  std::size_t zeros = 0;
+  for (auto r : registers_) {
+    sum += std::ldexp(1.0, -static_cast<int>(r));
+    zeros += r == 0;
+  }
+  const double alpha = 0.7213 / (1.0 + 1.079 / m);
+  const double raw = alpha * m * m / sum;
+  if (raw <= 2.5 * m && zeros > 0)  // small: linear counting is the better estimate
+    return std::llround(m * std::log(m / static_cast<double>(zeros)));
+  return std::llround(raw);
+}
+
+std::string PeopleSketch::serialize() const {
+  if (empty()) return {};
+  if (dense_) {
+    std::string out(1 + kRegisters, 'D');
+    std::memcpy(out.data() + 1, registers_.data(), kRegisters);
+    return out;
+  }
+  std::string out(1 + 8 * hashes_.size(), 'S');
+  for (std::size_t i = 0; i < hashes_.size(); ++i)
+    for (int b = 0; b < 8; ++b)
+      out[1 + 8 * i + static_cast<std::size_t>(b)] = static_cast<char>(hashes_[i] >> (8 * b));
+  return out;
+}
+
+PeopleSketch PeopleSketch::parse(std::string_view bytes) {
+  PeopleSketch s;
+  if (bytes.empty()) return s;
+  if (bytes[0] == 'D' && bytes.size() == 1 + kRegisters) {
+    s.dense_ = true;
+    s.registers_.assign(bytes.begin() + 1, bytes.end());
+    return s;
+  }
+  if (bytes[0] == 'S' && (bytes.size() - 1) % 8 == 0) {
+    s.hashes_.resize((bytes.size() - 1) / 8);
+    for (std::size_t i = 0; i < s.hashes_.size(); ++i) {
+      std::uint64_t h = 0;
+      for (int b = 7; b >= 0; --b)
+        h = (h << 8) | static_cast<unsigned char>(bytes[1 + 8 * i + static_cast<std::size_t>(b)]);
+      s.hashes_[i] = h;
+    }
+    std::sort(s.hashes_.begin(), s.hashes_.end());  // as stored; cheap insurance
+  }
+  return s;
+}
+
+}  // namespace linktrack::clicklog

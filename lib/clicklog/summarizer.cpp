@@ -1,0 +1,144 @@
+#include "clicklog/summarizer.hpp"
+
+#include <string>
+
+#include "clicklog/summary_cells.hpp"
+
+namespace linktrack::clicklog {
+namespace {
+
+constexpr int kSummarySchema = 6;
+
+void write_cell(Statement& insert, const CellKey& key, const Cell& c) {
+  insert.reset();
+  insert.bind_static(1, to_string(std::get<0>(key)));
+  insert.bind_static(2, std::get<1>(key));
+  insert.bind(3, std::get<2>(key));
+  for (int i = 0; i < 6; ++i) insert.bind(4 + i, c.counts[static_cast<std::size_t>(i)]);
+  if (c.last_click_ms)
+    insert.bind(10, *c.last_click_ms);
+  else
+    insert.bind_null(10);
+  insert.bind_static(11, c.detail);
+  const auto clickers = c.clickers.serialize(), openers = c.openers.serialize();
+  if (clickers.empty())
+    insert.bind_null(12);
+  else
+    insert.bind_blob(12, clickers);
+  if (openers.empty())
+    insert.bind_null(13);
+  else
+    insert.bind_blob(13, openers);
+  insert.step();
+}
+
+const char* kInsertSql =
+    "INSERT OR REPLACE INTO summary_hours (dimension, value, hour, clicks, suspect_clicks, "
+    "bot_clicks, opens, suspect_opens, bot_opens, last_click_ms, detail, clickers, openers) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+}  // namespace
+
+std::int64_t summary_after_id(Database& db) {
+  Statement s(db, "SELECT value FROM counters WHERE name = 'summary_after_id'");
+  return s.step() ? s.int64(0) : 0;
+}
+
+void mark_hours_dirty(Database& db, const char* where,
+                      const std::function<void(Statement&)>& bind) {
+  if (schema_version(db) < kSummarySchema) return;
+  // Only hours the summary already holds events of: newer events are summarized as they are.
+  Statement s(db, std::string("INSERT OR IGNORE INTO summary_dirty (hour) SELECT DISTINCT "
+                              "time_ms / 3600000 FROM events WHERE (") +
+                      where +
+                      ") AND id <= (SELECT value FROM counters WHERE name = 'summary_after_id')");
+  bind(s);
+  s.step();
+}
+
+void mark_times_dirty(Database& db, const std::vector<std::int64_t>& times_ms) {
+  if (times_ms.empty() || schema_version(db) < kSummarySchema) return;
+  Statement s(db, "INSERT OR IGNORE INTO summary_dirty (hour) VALUES (?)");
+  for (auto t : times_ms) {
+    s.reset();
+    s.bind(1, t >= 0 ? t / kHourMs : (t - kHourMs + 1) / kHourMs);
+    s.step();
+  }
+}
+
+SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64_t max_hours) {
+  SummaryProgress p;
+  p.after_id = summary_after_id(db);
+  // Dirty hours: each recomputed whole from the events the summary covers.
+  {
+    Statement dirty(db, "SELECT hour FROM summary_dirty ORDER BY hour LIMIT ?");
+    dirty.bind(1, max_hours);
+    std::vector<std::int64_t> hours;
+    while (dirty.step()) hours.push_back(dirty.int64(0));
+    for (auto hour : hours) {
+      Transaction tx(db);
+      const auto after = summary_after_id(db);
+      SummaryCells cells;
+      Statement read(db, std::string("SELECT ") + SummaryCells::kColumns +
+                             " FROM events WHERE time_ms >= ? AND time_ms < ? AND id <= ?");
+      read.bind(1, hour * kHourMs);
+      read.bind(2, (hour + 1) * kHourMs);
+      read.bind(3, after);
+      while (read.step()) cells.add_row(read);
+      Statement drop(db, "DELETE FROM summary_hours WHERE hour = ?");
+      drop.bind(1, hour);
+      drop.step();
+      Statement insert(db, kInsertSql);
+      for (const auto& [key, cell] : cells.cells()) write_cell(insert, key, cell);
+      Statement done(db, "DELETE FROM summary_dirty WHERE hour = ?");
+      done.bind(1, hour);
+      done.step();
+      tx.commit();
+      ++p.hours_recomputed;
+    }
+  }
+  // New events: summed in memory, then merged into the stored cells in one transaction.
+  SummaryCells cells;
+  std::int64_t last_id = p.after_id;
+  {
+    ReadTransaction snapshot(db);
+    Statement newest(db, "SELECT IFNULL(max(id), 0) FROM events");
+    newest.step();
+    p.newest_id = newest.int64(0);
+    Statement read(db, std::string("SELECT id, ") + SummaryCells::kColumns +
+                           " FROM events WHERE id > ? ORDER BY id LIMIT ?");
+    read.bind(1, p.after_id);
+    read.bind(2, max_events);
+    while (read.step()) {
+      last_id = read.int64(0);
+      cells.add_row(read, 1);
+    }
+  }
+  if (last_id == p.after_id) return p;
+  Transaction tx(db);
+  if (summary_after_id(db) != p.after_id) return p;  // another process summarized meanwhile
+  Statement find(db, std::string("SELECT ") + kStoredColumns +
+                         " FROM summary_hours WHERE dimension = ? AND value = ? AND hour = ?");
+  Statement insert(db, kInsertSql);
+  for (auto& [key, cell] : cells.cells()) {
+    find.reset();
+    find.bind_static(1, to_string(std::get<0>(key)));
+    find.bind_static(2, std::get<1>(key));
+    find.bind(3, std::get<2>(key));
+    if (find.step()) {
+      Cell stored = stored_cell(find, 0);
+      stored.merge(cell);
+      cell = std::move(stored);
+    }
+    write_cell(insert, key, cell);
+  }
+  Statement cursor(db, "UPDATE counters SET value = ? WHERE name = 'summary_after_id'");
+  cursor.bind(1, last_id);
+  cursor.step();
+  tx.commit();
+  p.events = cells.events();
+  p.after_id = last_id;
+  return p;
+}
+
+}  // namespace linktrack::clicklog

@@ -1,0 +1,64 @@
+// The summary's cells (migrations/0006_summary.sql): what one hour of events comes to in each
+// group of each dimension. The same code sums events for the summarizer (stored) and for a
+// query's tail (events newer than the summary), so both count alike.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "clicklog/database.hpp"
+#include "clicklog/people_sketch.hpp"
+#include "util/named_enum.hpp"
+
+namespace linktrack::clicklog {
+
+// all: one group, ''. campaign: the id, "(none)" without one. link: campaign, 0x1F, link.
+// host: as requested. reason: each of an event's reasons, "(none)" without. agent: the user
+// agent of a machine's (suspect or bot) event.
+#define LINKTRACK_SUMMARY_DIMENSIONS(X) X(all) X(campaign) X(link) X(host) X(reason) X(agent)
+LINKTRACK_NAMED_ENUM(Dimension, LINKTRACK_SUMMARY_DIMENSIONS)
+
+inline constexpr char kLinkSeparator = '\x1f';
+inline constexpr std::int64_t kHourMs = 3600000;
+
+// Counts by kind (click: redirects and app resolutions; open) and verdict (human — or not yet
+// judged —, suspect, bot), in this order.
+enum CountIndex { human_clicks, suspect_clicks, bot_clicks, human_opens, suspect_opens, bot_opens };
+
+struct Cell {
+  std::array<std::int64_t, 6> counts{};
+  std::optional<std::int64_t> last_click_ms;
+  std::optional<std::string> detail;  // link: its destination
+  PeopleSketch clickers, openers;     // all, campaign and link only: people's
+  void merge(const Cell& other);
+};
+
+using CellKey = std::tuple<Dimension, std::string, std::int64_t>;  // dimension, value, hour
+
+class SummaryCells {
+ public:
+  // The events' columns add_row() reads, in order, for SELECT lists.
+  static constexpr const char* kColumns =
+      "time_ms, kind, host, campaign, link, destination, recipient, client_ip, user_agent, "
+      "verdict, reasons";
+  // One event: kColumns in order from `first_column` of the row.
+  void add_row(const Statement& row, int first_column = 0);
+  std::map<CellKey, Cell>& cells() { return cells_; }
+  std::int64_t events() const { return events_; }
+
+ private:
+  std::map<CellKey, Cell> cells_;
+  std::int64_t events_ = 0;
+};
+
+// A cell as stored; `row` from SELECT clicks … openers (kStoredColumns).
+inline constexpr const char* kStoredColumns =
+    "clicks, suspect_clicks, bot_clicks, opens, suspect_opens, bot_opens, last_click_ms, detail, "
+    "clickers, openers";
+Cell stored_cell(const Statement& row, int first_column);
+
+}  // namespace linktrack::clicklog

@@ -1,0 +1,208 @@
+#include "clicklog/summary_stats.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <limits>
+
+#include "clicklog/summarizer.hpp"
+#include "clicklog/summary_cells.hpp"
+
+namespace linktrack::clicklog {
+namespace {
+
+std::int64_t floor_hour(std::int64_t ms) {
+  return ms >= 0 ? ms / kHourMs : (ms - kHourMs + 1) / kHourMs;
+}
+
+std::string hour_text(std::int64_t hour, bool day_only) {
+  using namespace std::chrono;
+  const sys_seconds t{seconds{hour * 3600}};
+  const auto days = floor<std::chrono::days>(t);
+  const year_month_day ymd{days};
+  const auto h = duration_cast<hours>(t - days).count();
+  auto text = fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                          static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return day_only ? text : text + fmt::format("T{:02}", h);
+}
+
+struct Plan {
+  Dimension dimension = Dimension::all;
+  std::optional<std::string> value;         // exactly this group
+  std::optional<std::string> value_prefix;  // groups starting so (a campaign's links)
+};
+
+std::optional<Plan> plan(const StatsQuery& q) {
+  if (q.host) return std::nullopt;
+  Plan p;
+  switch (q.by) {
+    case GroupBy::none:
+    case GroupBy::hour:
+    case GroupBy::day:
+    case GroupBy::verdict:
+      if (q.campaign) {
+        if (q.by == GroupBy::verdict) return std::nullopt;
+        p.dimension = Dimension::campaign;
+        p.value = *q.campaign;
+      }
+      return p;
+    case GroupBy::link:
+      p.dimension = Dimension::link;
+      if (q.campaign) p.value_prefix = *q.campaign + kLinkSeparator;
+      return p;
+    case GroupBy::campaign:
+      p.dimension = Dimension::campaign;
+      break;
+    case GroupBy::domain:
+      p.dimension = Dimension::host;
+      break;
+    case GroupBy::reason:
+      p.dimension = Dimension::reason;
+      break;
+    case GroupBy::user_agent:
+      p.dimension = Dimension::agent;
+      break;
+  }
+  if (q.campaign) return std::nullopt;
+  return p;
+}
+
+bool wanted(const Plan& p, Dimension d, const std::string& value) {
+  if (d != p.dimension) return false;
+  if (p.value && value != *p.value) return false;
+  if (p.value_prefix && !value.starts_with(*p.value_prefix)) return false;
+  return true;
+}
+
+std::string group_of(const StatsQuery& q, const std::string& value, std::int64_t hour) {
+  switch (q.by) {
+    case GroupBy::none:
+      return "total";
+    case GroupBy::hour:
+      return hour_text(hour, false);
+    case GroupBy::day:
+      return hour_text(hour, true);
+    case GroupBy::link:
+      return value.substr(value.find(kLinkSeparator) + 1);
+    default:
+      return value;
+  }
+}
+
+}  // namespace
+
+std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q) {
+  const auto p = plan(q);
+  if (!p) return std::nullopt;
+  if (schema_version(db) < 6) return std::nullopt;
+  const std::int64_t from = q.since_ms ? floor_hour(*q.since_ms) : std::numeric_limits<int>::min();
+  const std::int64_t to =
+      q.until_ms ? floor_hour(*q.until_ms + kHourMs - 1) : std::numeric_limits<int>::max();
+  std::map<std::string, Cell> groups;
+  auto take = [&](const std::string& value, std::int64_t hour, Cell&& cell) {
+    auto [it, fresh] = groups.try_emplace(group_of(q, value, hour));
+    if (fresh) {  // a query's union stays exact far beyond a stored sketch's
+      it->second.clickers.allow_exact_up_to(1 << 20);
+      it->second.openers.allow_exact_up_to(1 << 20);
+    }
+    it->second.merge(cell);
+  };
+  {
+    ReadTransaction snapshot(db);  // the stored hours and the tail from one state of the log
+    const auto after = summary_after_id(db);
+    std::string sql = std::string("SELECT value, hour, ") + kStoredColumns +
+                      " FROM summary_hours WHERE dimension = ? AND hour >= ? AND hour < ?";
+    if (p->value) sql += " AND value = ?";
+    if (p->value_prefix) sql += " AND value >= ? AND value < ?";
+    Statement s(db, sql);
+    s.bind_static(1, to_string(p->dimension));
+    s.bind(2, from);
+    s.bind(3, to);
+    std::string upper;
+    if (p->value) s.bind_static(4, *p->value);
+    if (p->value_prefix) {
+      upper = p->value_prefix->substr(0, p->value_prefix->size() - 1) + char(kLinkSeparator + 1);
+      s.bind_static(4, *p->value_prefix);
+      s.bind_static(5, upper);
+    }
+    while (s.step()) take(std::string(s.text_view(0)), s.int64(1), stored_cell(s, 2));
+    // The tail: events the summary has not reached yet.
+    std::string tail = std::string("SELECT ") + SummaryCells::kColumns +
+                       " FROM events WHERE id > ? AND time_ms >= ? AND time_ms < ?";
+    if (q.campaign) tail += " AND campaign = ?";
+    Statement t(db, tail);
+    t.bind(1, after);
+    t.bind(2, from * kHourMs);
+    t.bind(3, to * kHourMs);
+    if (q.campaign) t.bind_static(4, *q.campaign);
+    SummaryCells cells;
+    while (t.step()) cells.add_row(t);
+    for (auto& [key, cell] : cells.cells())
+      if (wanted(*p, std::get<0>(key), std::get<1>(key)))
+        take(std::get<1>(key), std::get<2>(key), std::move(cell));
+  }
+  SummaryStats out;
+  const bool by_machine = q.by == GroupBy::verdict || q.by == GroupBy::reason;
+  for (auto& [group, c] : groups) {
+    const auto& n = c.counts;
+    if (q.by == GroupBy::verdict) {
+      const char* names[] = {"human", "suspect", "bot"};
+      for (std::size_t v = 0; v < 3; ++v) {
+        if (n[v] + n[3 + v] == 0) continue;
+        StatsRow r;
+        r.group = names[v];
+        r.clicks = n[v];
+        r.opens = n[3 + v];
+        if (v == 0) {
+          r.unique_clicks = c.clickers.estimate();
+          r.unique_opens = c.openers.estimate();
+        }
+        out.rows.push_back(std::move(r));
+      }
+      continue;
+    }
+    StatsRow r;
+    r.group = group;
+    if (by_machine) {  // each group counts all its events
+      r.clicks = n[0] + n[1] + n[2];
+      r.opens = n[3] + n[4] + n[5];
+    } else {
+      r.clicks = n[human_clicks];
+      r.opens = n[human_opens];
+      r.suspect_clicks = n[suspect_clicks];
+      r.bot_clicks = n[bot_clicks];
+      r.suspect_opens = n[suspect_opens];
+      r.bot_opens = n[bot_opens];
+      r.unique_clicks = c.clickers.estimate();
+      r.unique_opens = c.openers.estimate();
+    }
+    if (q.by == GroupBy::link) r.destination = c.detail;
+    out.exact = out.exact && c.clickers.exact() && c.openers.exact();
+    out.rows.push_back(std::move(r));
+  }
+  if (q.by == GroupBy::verdict)  // as query_stats orders them: by name
+    std::sort(out.rows.begin(), out.rows.end(),
+              [](const auto& a, const auto& b) { return a.group < b.group; });
+  complete_stats(out.rows, q.by);
+  return out;
+}
+
+std::map<std::string, std::int64_t> last_clicks(Database& db) {
+  std::map<std::string, std::int64_t> out;
+  ReadTransaction snapshot(db);
+  Statement s(db,
+              "SELECT value, max(last_click_ms) FROM summary_hours WHERE dimension = 'host' AND "
+              "last_click_ms IS NOT NULL GROUP BY value");
+  while (s.step()) out[std::string(s.text_view(0))] = s.int64(1);
+  Statement t(db,
+              "SELECT host, max(time_ms) FROM events WHERE id > ? AND kind <> 'open' GROUP BY "
+              "host");
+  t.bind(1, summary_after_id(db));
+  while (t.step()) {
+    auto& v = out[std::string(t.text_view(0))];
+    v = std::max(v, t.int64(1));
+  }
+  return out;
+}
+
+}  // namespace linktrack::clicklog
