@@ -40,6 +40,7 @@ Click statistics:
 Metrics: curl http://127.0.0.1:9090/metrics
 The admin API (its document: curl http://127.0.0.1:9090/api/v1/openapi.json):
   curl -H "Authorization: Bearer \$(cat demo/api-key)" 'http://127.0.0.1:9090/api/v1/stats?by=link'
+The dashboard: http://127.0.0.1:9090/ui (sign in with the key in demo/api-key)
 
 MSG
 exec ./build/linktrack serve -c "$config"

@@ -8,8 +8,8 @@
 --   agent (user agents of machines' events only)
 CREATE TABLE summary_hours (
   dimension   TEXT    NOT NULL,
-  value       TEXT    NOT NULL,
   hour        INTEGER NOT NULL,  -- time_ms / 3600000
+  value       TEXT    NOT NULL,
   clicks      INTEGER NOT NULL DEFAULT 0,  -- people's (human or not yet judged)
   suspect_clicks INTEGER NOT NULL DEFAULT 0,
   bot_clicks  INTEGER NOT NULL DEFAULT 0,
@@ -18,11 +18,22 @@ CREATE TABLE summary_hours (
   bot_opens   INTEGER NOT NULL DEFAULT 0,
   last_click_ms INTEGER,
   detail      TEXT,              -- link: its destination
+  PRIMARY KEY (dimension, hour, value)
+) WITHOUT ROWID;
+-- A period of one dimension is a contiguous range of the key; one group's hours (a campaign,
+-- its links) come through this index.
+CREATE INDEX summary_hours_group ON summary_hours (dimension, value, hour);
+-- The people of the groups of all, campaign and link, apart from the counts: a query that needs
+-- counts alone then reads a narrow table.
+CREATE TABLE summary_people (
+  dimension   TEXT    NOT NULL,
+  hour        INTEGER NOT NULL,
+  value       TEXT    NOT NULL,
   clickers    BLOB,
   openers     BLOB,
-  PRIMARY KEY (dimension, value, hour)
+  PRIMARY KEY (dimension, hour, value)
 ) WITHOUT ROWID;
-CREATE INDEX summary_hours_hour ON summary_hours (hour);
+CREATE INDEX summary_people_group ON summary_people (dimension, value, hour);
 CREATE TABLE summary_dirty (
   hour INTEGER PRIMARY KEY
 );

@@ -40,6 +40,10 @@ http::Response read_stats(const ApiRequest&, const QueryParams& q, Context& ctx)
   const auto estimate = q.text("estimate");
   if (estimate && *estimate != "0" && *estimate != "1")
     throw bad_request("'estimate' must be 0 or 1");
+  if (auto people = q.text("people")) {
+    if (*people != "0" && *people != "1") throw bad_request("'people' must be 0 or 1");
+    query.people = *people == "1";
+  }
   std::vector<clicklog::StatsRow> rows;
   bool exact = true;
   if (ctx.config.analytics.clickhouse) {
@@ -51,6 +55,11 @@ http::Response read_stats(const ApiRequest&, const QueryParams& q, Context& ctx)
   } else {
     rows = clicklog::query_stats(ctx.reader(), query);
   }
+  if (!query.people)
+    for (auto& row : rows) {
+      row.unique_clicks = row.unique_opens = 0;
+      row.click_to_open.reset();
+    }
   auto body = clicklog::format_stats(rows, query.by, clicklog::StatsFormat::json);
   body.pop_back();  // json_response adds the newline
   auto r = json_response(std::move(body));

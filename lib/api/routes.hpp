@@ -18,7 +18,8 @@ using Scope = config::ApiScope;
   X(links, "POST", "/api/v1/links", mint, "", mint_links)                                          \
   X(rewrite, "POST", "/api/v1/rewrite", mint,                                                      \
     "domain campaign template message recipient sent_at open_pixel honeypot", rewrite_email)       \
-  X(stats, "GET", "/api/v1/stats", read, "campaign host since until by estimate", read_stats)      \
+  X(stats, "GET", "/api/v1/stats", read, "campaign host since until by estimate people",           \
+    read_stats)                                                                                    \
   X(events, "GET", "/api/v1/events", read, "after limit since until campaign format", read_events) \
   X(forget, "POST", "/api/v1/forget", admin, "", forget)                                           \
   X(domains, "GET", "/api/v1/domains", read, "", list_domains)                                     \

@@ -41,35 +41,45 @@ void PeopleSketch::densify() {
   dense_ = true;
 }
 
+void PeopleSketch::normalize() {
+  if (dense_ || sorted_) return;
+  std::sort(hashes_.begin(), hashes_.end());
+  hashes_.erase(std::unique(hashes_.begin(), hashes_.end()), hashes_.end());
+  sorted_ = true;
+  if (hashes_.size() > limit_) densify();
+}
+
 void PeopleSketch::add(std::uint64_t person) {
   if (dense_) return set_register(person);
-  auto it = std::lower_bound(hashes_.begin(), hashes_.end(), person);
-  if (it != hashes_.end() && *it == person) return;
-  hashes_.insert(it, person);
-  if (hashes_.size() > limit_) densify();
+  hashes_.push_back(person);
+  sorted_ = false;
+  if (hashes_.size() > 2 * limit_) normalize();
 }
 
 void PeopleSketch::merge(const PeopleSketch& other) {
   if (other.empty()) return;
-  if (!dense_ && !other.dense_) {
-    std::vector<std::uint64_t> merged;
-    merged.reserve(hashes_.size() + other.hashes_.size());
-    std::set_union(hashes_.begin(), hashes_.end(), other.hashes_.begin(), other.hashes_.end(),
-                   std::back_inserter(merged));
-    hashes_ = std::move(merged);
-    if (hashes_.size() > limit_) densify();
-    return;
-  }
-  densify();
   if (other.dense_) {
+    densify();
     for (std::size_t i = 0; i < kRegisters; ++i)
       registers_[i] = std::max(registers_[i], other.registers_[i]);
-  } else {
-    for (auto h : other.hashes_) set_register(h);
+    return;
   }
+  if (dense_) {
+    for (auto h : other.hashes_) set_register(h);
+    return;
+  }
+  hashes_.insert(hashes_.end(), other.hashes_.begin(), other.hashes_.end());
+  sorted_ = false;
+  if (hashes_.size() > 2 * limit_) normalize();
 }
 
-std::int64_t PeopleSketch::estimate() const {
+bool PeopleSketch::exact() {
+  normalize();
+  return !dense_;
+}
+
+std::int64_t PeopleSketch::estimate() {
+  normalize();
   if (!dense_) return static_cast<std::int64_t>(hashes_.size());
   const double m = static_cast<double>(kRegisters);
   double sum = 0;
@@ -85,7 +95,8 @@ std::int64_t PeopleSketch::estimate() const {
   return std::llround(raw);
 }
 
-std::string PeopleSketch::serialize() const {
+std::string PeopleSketch::serialize() {
+  normalize();
   if (empty()) return {};
   if (dense_) {
     std::string out(1 + kRegisters, 'D');
@@ -115,7 +126,7 @@ PeopleSketch PeopleSketch::parse(std::string_view bytes) {
         h = (h << 8) | static_cast<unsigned char>(bytes[1 + 8 * i + static_cast<std::size_t>(b)]);
       s.hashes_[i] = h;
     }
-    std::sort(s.hashes_.begin(), s.hashes_.end());  // as stored; cheap insurance
+    s.sorted_ = false;  // normalized when counted
   }
   return s;
 }

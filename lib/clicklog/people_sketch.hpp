@@ -20,11 +20,11 @@ class PeopleSketch {
   void add(std::uint64_t person);
   void merge(const PeopleSketch& other);
   bool empty() const { return !dense_ && hashes_.empty(); }
-  bool exact() const { return !dense_; }
-  std::int64_t estimate() const;
+  bool exact();
+  std::int64_t estimate();
 
   // Stored form: "" (no one), 'S' + sorted 8-byte hashes, or 'D' + 4096 registers.
-  std::string serialize() const;
+  std::string serialize();
   static PeopleSketch parse(std::string_view bytes);
 
   // While merging many (a query), the exact set may grow to this before turning dense.
@@ -32,8 +32,12 @@ class PeopleSketch {
 
  private:
   void densify();
+  void normalize();  // sorts and dedupes the hashes; turns dense beyond the limit
   void set_register(std::uint64_t h);
-  std::vector<std::uint64_t> hashes_;  // sorted, unique; while exact
+  // While exact: the hashes, appended as they come (sorted and deduped when the count matters
+  // or they reach twice the limit), so that merging thousands of sketches stays linear.
+  std::vector<std::uint64_t> hashes_;
+  bool sorted_ = true;
   std::vector<std::uint8_t> registers_;
   bool dense_ = false;
   std::size_t limit_ = kExactLimit;

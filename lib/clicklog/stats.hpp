@@ -23,6 +23,7 @@ struct StatsQuery {
   std::optional<std::int64_t> since_ms;  // events at or after this time
   std::optional<std::int64_t> until_ms;  // … and before this one
   GroupBy by = GroupBy::none;
+  bool people = true;  // false: unique counts may be left 0 (the summary then reads no sketch)
 };
 
 struct StatsRow {

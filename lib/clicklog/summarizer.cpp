@@ -9,33 +9,62 @@ namespace {
 
 constexpr int kSummarySchema = 6;
 
-void write_cell(Statement& insert, const CellKey& key, const Cell& c) {
-  insert.reset();
-  insert.bind_static(1, to_string(std::get<0>(key)));
-  insert.bind_static(2, std::get<1>(key));
-  insert.bind(3, std::get<2>(key));
-  for (int i = 0; i < 6; ++i) insert.bind(4 + i, c.counts[static_cast<std::size_t>(i)]);
-  if (c.last_click_ms)
-    insert.bind(10, *c.last_click_ms);
-  else
-    insert.bind_null(10);
-  insert.bind_static(11, c.detail);
-  const auto clickers = c.clickers.serialize(), openers = c.openers.serialize();
-  if (clickers.empty())
-    insert.bind_null(12);
-  else
-    insert.bind_blob(12, clickers);
-  if (openers.empty())
-    insert.bind_null(13);
-  else
-    insert.bind_blob(13, openers);
-  insert.step();
-}
+// Reads and writes stored cells: counts in summary_hours, people in summary_people.
+struct CellStore {
+  explicit CellStore(Database& db)
+      : counts(db,
+               "INSERT OR REPLACE INTO summary_hours (dimension, hour, value, clicks, "
+               "suspect_clicks, bot_clicks, opens, suspect_opens, bot_opens, last_click_ms, "
+               "detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+        people(db,
+               "INSERT OR REPLACE INTO summary_people (dimension, hour, value, clickers, openers) "
+               "VALUES (?,?,?,?,?)"),
+        find_counts(db, std::string("SELECT ") + kStoredColumns +
+                            " FROM summary_hours WHERE dimension = ? AND hour = ? AND value = ?"),
+        find_people(db,
+                    "SELECT clickers, openers FROM summary_people WHERE dimension = ? AND "
+                    "hour = ? AND value = ?") {}
 
-const char* kInsertSql =
-    "INSERT OR REPLACE INTO summary_hours (dimension, value, hour, clicks, suspect_clicks, "
-    "bot_clicks, opens, suspect_opens, bot_opens, last_click_ms, detail, clickers, openers) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  static void bind_key(Statement& s, const CellKey& key) {
+    s.reset();
+    s.bind_static(1, to_string(std::get<0>(key)));
+    s.bind(2, std::get<2>(key));
+    s.bind_static(3, std::get<1>(key));
+  }
+
+  // The stored cell merged into `cell`, when there is one.
+  void merge_stored(const CellKey& key, Cell& cell) {
+    bind_key(find_counts, key);
+    if (!find_counts.step()) return;
+    Cell stored = stored_cell(find_counts, 0);
+    if (keeps_people(std::get<0>(key))) {
+      bind_key(find_people, key);
+      if (find_people.step()) add_stored_people(stored, find_people, 0);
+    }
+    stored.merge(cell);
+    cell = std::move(stored);
+  }
+
+  void write(const CellKey& key, Cell& c) {
+    bind_key(counts, key);
+    for (int i = 0; i < 6; ++i) counts.bind(4 + i, c.counts[static_cast<std::size_t>(i)]);
+    if (c.last_click_ms)
+      counts.bind(10, *c.last_click_ms);
+    else
+      counts.bind_null(10);
+    counts.bind_static(11, c.detail);
+    counts.step();
+    if (!keeps_people(std::get<0>(key))) return;
+    const auto clickers = c.clickers.serialize(), openers = c.openers.serialize();
+    if (clickers.empty() && openers.empty()) return;
+    bind_key(people, key);
+    people.bind_blob(4, clickers);
+    people.bind_blob(5, openers);
+    people.step();
+  }
+
+  Statement counts, people, find_counts, find_people;
+};
 
 }  // namespace
 
@@ -85,11 +114,18 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
       read.bind(2, (hour + 1) * kHourMs);
       read.bind(3, after);
       while (read.step()) cells.add_row(read);
-      Statement drop(db, "DELETE FROM summary_hours WHERE hour = ?");
-      drop.bind(1, hour);
-      drop.step();
-      Statement insert(db, kInsertSql);
-      for (const auto& [key, cell] : cells.cells()) write_cell(insert, key, cell);
+      for (const char* table : {"summary_hours", "summary_people"}) {
+        Statement drop(db,
+                       std::string("DELETE FROM ") + table + " WHERE dimension = ? AND hour = ?");
+        for (const char* d : kDimensionNames) {
+          drop.reset();
+          drop.bind_static(1, d);
+          drop.bind(2, hour);
+          drop.step();
+        }
+      }
+      CellStore store(db);
+      for (auto& [key, cell] : cells.cells()) store.write(key, cell);
       Statement done(db, "DELETE FROM summary_dirty WHERE hour = ?");
       done.bind(1, hour);
       done.step();
@@ -117,20 +153,10 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
   if (last_id == p.after_id) return p;
   Transaction tx(db);
   if (summary_after_id(db) != p.after_id) return p;  // another process summarized meanwhile
-  Statement find(db, std::string("SELECT ") + kStoredColumns +
-                         " FROM summary_hours WHERE dimension = ? AND value = ? AND hour = ?");
-  Statement insert(db, kInsertSql);
+  CellStore store(db);
   for (auto& [key, cell] : cells.cells()) {
-    find.reset();
-    find.bind_static(1, to_string(std::get<0>(key)));
-    find.bind_static(2, std::get<1>(key));
-    find.bind(3, std::get<2>(key));
-    if (find.step()) {
-      Cell stored = stored_cell(find, 0);
-      stored.merge(cell);
-      cell = std::move(stored);
-    }
-    write_cell(insert, key, cell);
+    store.merge_stored(key, cell);
+    store.write(key, cell);
   }
   Statement cursor(db, "UPDATE counters SET value = ? WHERE name = 'summary_after_id'");
   cursor.bind(1, last_id);

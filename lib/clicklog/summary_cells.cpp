@@ -62,9 +62,12 @@ Cell stored_cell(const Statement& r, int c) {
   for (int i = 0; i < 6; ++i) cell.counts[static_cast<std::size_t>(i)] = r.int64(c + i);
   if (!r.is_null(c + 6)) cell.last_click_ms = r.int64(c + 6);
   if (!r.is_null(c + 7)) cell.detail = std::string(r.text_view(c + 7));
-  cell.clickers = PeopleSketch::parse(r.blob_view(c + 8));
-  cell.openers = PeopleSketch::parse(r.blob_view(c + 9));
   return cell;
+}
+
+void add_stored_people(Cell& cell, const Statement& r, int c) {
+  cell.clickers.merge(PeopleSketch::parse(r.blob_view(c)));
+  cell.openers.merge(PeopleSketch::parse(r.blob_view(c + 1)));
 }
 
 }  // namespace linktrack::clicklog

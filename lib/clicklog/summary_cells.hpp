@@ -55,10 +55,15 @@ class SummaryCells {
   std::int64_t events_ = 0;
 };
 
-// A cell as stored; `row` from SELECT clicks … openers (kStoredColumns).
+// A cell's counts as stored (summary_hours), from `row`'s kStoredColumns at `first_column`.
 inline constexpr const char* kStoredColumns =
-    "clicks, suspect_clicks, bot_clicks, opens, suspect_opens, bot_opens, last_click_ms, detail, "
-    "clickers, openers";
+    "clicks, suspect_clicks, bot_clicks, opens, suspect_opens, bot_opens, last_click_ms, detail";
 Cell stored_cell(const Statement& row, int first_column);
+// Its people as stored (summary_people: clickers, openers), into `cell`.
+void add_stored_people(Cell& cell, const Statement& row, int first_column);
+// The dimensions whose groups keep their people.
+constexpr bool keeps_people(Dimension d) {
+  return d == Dimension::all || d == Dimension::campaign || d == Dimension::link;
+}
 
 }  // namespace linktrack::clicklog

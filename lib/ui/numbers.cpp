@@ -40,12 +40,13 @@ http::Response Numbers::call(const std::string& target) {
 }
 
 std::vector<clicklog::StatsRow> Numbers::stats(const TimeRange& range, clicklog::GroupBy by,
-                                               const std::optional<std::string>& campaign) {
+                                               const std::optional<std::string>& campaign,
+                                               bool people) {
   std::string target = "/api/v1/stats?since=" + url_encode(rfc3339(range.since_ms)) +
                        "&until=" + url_encode(rfc3339(range.until_ms));
   if (by != clicklog::GroupBy::none) target += "&by=" + std::string(clicklog::to_string(by));
   if (campaign) target += "&campaign=" + url_encode(*campaign);
-  const auto response = call(target + "&estimate=1");
+  const auto response = call(target + "&estimate=1" + (people ? "" : "&people=0"));
   for (const auto& [name, value] : response.headers)
     if (name == "Linktrack-Unique-Counts" && value == "estimated") estimated_ = true;
   const auto body = nlohmann::json::parse(response.body);

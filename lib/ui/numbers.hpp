@@ -40,8 +40,10 @@ class Numbers {
 
   // GET /api/v1/stats?estimate=1 over the range (whole hours: the summary), grouped by `by`,
   // for one campaign when given.
+  // `people` false: no unique counts (faster: no sketch is read).
   std::vector<clicklog::StatsRow> stats(const TimeRange& range, clicklog::GroupBy by,
-                                        const std::optional<std::string>& campaign = {});
+                                        const std::optional<std::string>& campaign = {},
+                                        bool people = true);
   // GET /api/v1/events: up to `limit` events after the id `after` (NODE:LOCAL or a number).
   std::vector<EventRow> events(const std::string& after, int limit);
   // The newest `limit` events, oldest first.
