@@ -21,6 +21,8 @@ void ApiService::start() {
 
 void ApiService::apply(const std::shared_ptr<const config::Config>& c) {
   setup_.replace(std::make_shared<const Setup>(Setup{c, api::KeyTable(c->api.keys)}));
+  // Dashboard sessions of a key the reload removed or narrowed end now.
+  sessions_.retain([&](const ui::Session& s) { return ui::session_allowed(*c, s); });
 }
 
 void ApiService::stop() {

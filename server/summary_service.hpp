@@ -2,7 +2,7 @@
 // summary the dashboard reads current, about once a second, in short transactions on its own
 // connection, at idle CPU priority like the re-scorer. After a restart it goes on from its
 // cursor; on a log that has none yet it builds the summary from the first event, in the
-// background. Its state is in /metrics (linktrack_summary_*) and the log.
+// background. Its state is in /metrics (linktrack_summarizer_*) and the log.
 #pragma once
 
 #include <fmt/format.h>
@@ -43,17 +43,17 @@ class SummaryService final : public Service {
   std::string render_metrics() const {
     const auto lag = std::max<std::int64_t>(0, newest_.load() - after_.load());
     return fmt::format(
-        "# HELP linktrack_summary_events_total Events added to the dashboard's summary.\n"
-        "# TYPE linktrack_summary_events_total counter\nlinktrack_summary_events_total {}\n"
-        "# HELP linktrack_summary_hours_recomputed_total Summary hours recomputed after their "
+        "# HELP linktrack_summarizer_events_total Events added to the dashboard's summary.\n"
+        "# TYPE linktrack_summarizer_events_total counter\nlinktrack_summarizer_events_total {}\n"
+        "# HELP linktrack_summarizer_recomputed_total Summary hours recomputed after their "
         "events changed (re-scoring, forget, retention).\n"
-        "# TYPE linktrack_summary_hours_recomputed_total counter\n"
-        "linktrack_summary_hours_recomputed_total {}\n"
-        "# HELP linktrack_summary_lag_events Logged events not yet in the summary (queries add "
+        "# TYPE linktrack_summarizer_recomputed_total counter\n"
+        "linktrack_summarizer_recomputed_total {}\n"
+        "# HELP linktrack_summarizer_lag_events Logged events not yet in the summary (queries add "
         "them from the log).\n"
-        "# TYPE linktrack_summary_lag_events gauge\nlinktrack_summary_lag_events {}\n"
-        "# HELP linktrack_summary_errors_total Summarizer steps that failed (retried).\n"
-        "# TYPE linktrack_summary_errors_total counter\nlinktrack_summary_errors_total {}\n",
+        "# TYPE linktrack_summarizer_lag_events gauge\nlinktrack_summarizer_lag_events {}\n"
+        "# HELP linktrack_summarizer_errors_total Summarizer steps that failed (retried).\n"
+        "# TYPE linktrack_summarizer_errors_total counter\nlinktrack_summarizer_errors_total {}\n",
         events_.load(), hours_.load(), lag, errors_.load());
   }
 

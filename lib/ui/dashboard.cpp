@@ -99,19 +99,12 @@ std::string safe_next(std::string_view next) {
   return "/ui";
 }
 
-bool key_still_reads(const config::Config& c, const Session& s) {
-  for (const auto& k : c.api.keys)
-    if (k.id == s.key_id)
-      return (k.scope_bits & static_cast<unsigned>(config::ApiScope::read)) != 0;
-  return false;
-}
-
 std::optional<Session> current_session(const UiRequest& req, const config::Config& c,
                                        SessionTable& sessions, std::int64_t now_ms) {
   const auto id = cookie_value(req.cookie, kSessionCookie);
   if (!id || id->empty()) return std::nullopt;
   auto s = sessions.use(std::string(*id), now_ms, c.ui.session_idle_seconds * 1000);
-  if (s && !key_still_reads(c, *s)) {  // the key left the config or lost its scope
+  if (s && !session_allowed(c, *s)) {  // the key left the config or lost its scope
     sessions.close(s->id);
     return std::nullopt;
   }
@@ -195,6 +188,13 @@ int zone_of(const UiRequest& req) {
 }
 
 }  // namespace
+
+bool session_allowed(const config::Config& c, const Session& s) {
+  for (const auto& k : c.api.keys)
+    if (k.id == s.key_id)
+      return (k.scope_bits & static_cast<unsigned>(config::ApiScope::read)) != 0;
+  return false;
+}
 
 bool is_dashboard_path(std::string_view path) {
   if (path == "/ui" || path.starts_with("/ui/")) return true;

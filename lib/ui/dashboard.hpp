@@ -44,4 +44,7 @@ bool is_dashboard_path(std::string_view path);
 UiOutcome handle(const UiRequest& request, api::Context& context, const api::KeyTable& keys,
                  SessionTable& sessions);
 
+// Whether a session's key is still in the config with the read scope (after a reload).
+bool session_allowed(const config::Config& config, const Session& session);
+
 }  // namespace linktrack::ui

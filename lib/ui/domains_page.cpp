@@ -51,7 +51,7 @@ std::string domains_page(const PageContext& page) {
         count(clicks.value("bot", std::int64_t{0})),
         last.is_string() ? escape(local_time(
                                util::parse_rfc3339_ms(last.get<std::string>()).value_or(0), offset))
-                         : "none recently");
+                         : "none logged");
   }
   const auto body = fmt::format(
       "<div class=\"scroll\"><table id=\"domains\"><thead><tr><th scope=\"col\">Domain</th>"

@@ -111,8 +111,8 @@ domains: [{{host: links.example.com}}]
             conn = http.client.HTTPConnection("127.0.0.1", admin, timeout=30)
             conn.request("GET", "/metrics")
             text = conn.getresponse().read().decode()
-            lag = re.search(r"^linktrack_summary_lag_events (\d+)", text, re.M)
-            done = re.search(r"^linktrack_summary_events_total (\d+)", text, re.M)
+            lag = re.search(r"^linktrack_summarizer_lag_events (\d+)", text, re.M)
+            done = re.search(r"^linktrack_summarizer_events_total (\d+)", text, re.M)
             if lag and int(lag.group(1)) == 0 and (int(done.group(1)) > 0 or summarized):
                 break
             time.sleep(1)

@@ -15,7 +15,7 @@ import urllib.parse
 
 from harness import BINARY, Server, TempDir, free_port, main, make_cert, run, write
 from test_api import ADMIN_SECRET, BROWSER, MINT_SECRET, READ_SECRET, api_config
-from test_server import A, Setup
+from test_server import A, B, Setup
 
 os.environ.setdefault("LT_API_SECRET", "env-secret-0123456789abcdef")
 SHOTS = os.path.join(os.path.dirname(os.path.abspath(BINARY)), "ui-screenshots")
@@ -163,6 +163,9 @@ def test_sign_in_sessions_and_forms():
                 assert attribute in session_cookie, session_cookie
             status, _, page = a.request("GET", "/ui")
             assert status == 200 and "Overview" in page and "Sign out" in page
+            # Every table is in the HTML itself: nothing needs JavaScript to be read.
+            assert '<table id="campaigns">' in page and ">spring</a>" in page, page[:2000]
+            assert '<table id="live"' in page and page.count('<tr data-id="') == 20
             # A next= elsewhere is not followed.
             b = Admin(s.admin)
             status, _, page = b.request("GET", "/ui/signin?next=//evil.example/")
@@ -245,11 +248,11 @@ def test_summary_follows_the_log():
         s = setup(tmp)
         with Server(s.config, s.https):
             deadline = time.time() + 30
-            while metric(s.admin, "linktrack_summary_lag_events") != 0 or \
-                    not metric(s.admin, "linktrack_summary_events_total"):
+            while metric(s.admin, "linktrack_summarizer_lag_events") != 0 or \
+                    not metric(s.admin, "linktrack_summarizer_events_total"):
                 assert time.time() < deadline, "the summarizer did not catch up"
                 time.sleep(0.2)
-            assert metric(s.admin, "linktrack_summary_events_total") == s.last_id
+            assert metric(s.admin, "linktrack_summarizer_events_total") == s.last_id
 
             def same(after=""):
                 for query in ("", "&by=hour", "&by=campaign", "&by=link&campaign=spring",
@@ -269,7 +272,7 @@ def test_summary_follows_the_log():
             con = sqlite3.connect(s.db)
             deadline = time.time() + 60
             while con.execute("SELECT count(*) FROM summary_dirty").fetchone()[0] > 0 or \
-                    not metric(s.admin, "linktrack_summary_hours_recomputed_total"):
+                    not metric(s.admin, "linktrack_summarizer_recomputed_total"):
                 assert time.time() < deadline, "forget's hours were not recomputed"
                 time.sleep(0.2)
             con.close()
@@ -342,6 +345,7 @@ def test_pages_in_chromium():
     from selenium.webdriver.support.ui import WebDriverWait
     with TempDir() as tmp:
         s = setup(tmp)
+        make_cert(tmp, B, days=10)  # B's certificate runs out soon: red on the domains page
         with Server(s.config, s.https):
             base = f"http://127.0.0.1:{s.admin}"
             d = browser()
@@ -454,9 +458,16 @@ def test_pages_in_chromium():
                 assert first[0].startswith(A) and "days left" in first[1], first
                 assert first[2] == "Served" and first[3] == "Served", first
                 assert first[4].startswith(n(domains[0]["clicks_24h"]["human"])), (first, domains[0])
-                assert first[5] != "none recently", first
-                cell = d.find_element(By.CSS_SELECTOR, "#domains tbody tr td")
-                assert "bad" not in cell.get_attribute("class")  # 30 days left: not red
+                assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", first[5]), first
+                assert rows[1][0].startswith(B) and rows[1][5] == "none logged", rows[1]
+                classes = d.execute_script(
+                    "return Array.from(document.querySelectorAll('#domains tbody tr'))"
+                    ".map(tr => tr.querySelector('td').className)")
+                assert classes[0] == "good" and classes[1] == "bad", classes  # 29 and 9 days
+                assert "Renew soon" in rows[1][1] and "9 days left" in rows[1][1], rows[1]
+                red = d.execute_script(
+                    "return getComputedStyle(document.querySelector('#domains td.bad')).color")
+                assert red == "rgb(179, 38, 30)", red
                 assert not console_errors(d), console_errors(d)
                 shoot(d, "domains")
                 d.set_window_size(1440, 1000)
@@ -464,6 +475,39 @@ def test_pages_in_chromium():
                 d.get(base + "/ui/licenses")
                 assert "Permission is hereby granted" in d.page_source
                 shoot(d, "licenses")
+
+                # A custom period: whole days in the viewer's zone, a bar a day.
+                today = time.strftime("%Y-%m-%d", time.gmtime())
+                first = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 6 * 86400))
+                d.get(base + f"/ui?range=custom&from={first}&to={today}&tz=0")
+                data = json.loads(d.find_element(By.ID, "clicks-data").get_attribute("textContent"))
+                assert len(data["labels"]) == 7, data["labels"]
+                assert d.find_element(By.ID, "range").get_attribute("value") == "custom"
+                total = api(s.admin, "/api/v1/stats?" + period(d))[0]
+                assert sum(data["series"][0]["values"]) == total["clicks"], (data, total)
+
+                # Contrast: text against what is behind it, at least 4.5:1 (WCAG AA).
+                ratios = d.execute_script("""
+                    function rgb(c) { return c.match(/[\\d.]+/g).map(Number); }
+                    function lum(c) { return 0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2]); }
+                    function ch(v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
+                    function behind(e) {
+                      for (; e; e = e.parentElement) {
+                        const b = rgb(getComputedStyle(e).backgroundColor);
+                        if (b.length < 4 || b[3] > 0) return b;
+                      }
+                      return [255, 255, 255];
+                    }
+                    const out = {};
+                    for (const sel of ['.verdict.human', '.verdict.suspect', '.verdict.bot', '.note',
+                                       'header a', 'thead th', '.tile dt', 'td', 'footer']) {
+                      const e = document.querySelector(sel);
+                      if (!e) continue;
+                      const a = lum(rgb(getComputedStyle(e).color)), b = lum(behind(e));
+                      out[sel] = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                    }
+                    return out;""")
+                assert len(ratios) >= 8 and all(r >= 4.5 for r in ratios.values()), ratios
 
                 # Keyboard: the skip link comes first and the page is usable by Tab.
                 d.set_window_size(1440, 1000)
