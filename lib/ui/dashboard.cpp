@@ -143,9 +143,7 @@ http::Response sign_in(const UiRequest& req, api::Context& ctx, const api::KeyTa
   return r;
 }
 
-http::Response live(const UiRequest& req, const Params& query, Numbers& numbers,
-                    const TimeRange& range) {
-  (void)req;
+http::Response live(const Params& query, Numbers& numbers, const TimeRange& range) {
   const auto after = query.get_or("after", "0");
   const auto events = numbers.events(after, 20);
   nlohmann::json j{{"count", events.size()},
@@ -182,9 +180,7 @@ std::string error_body(const ReadError& e) {
 
 int zone_of(const UiRequest& req) {
   const auto v = cookie_value(req.cookie, kZoneCookie);
-  if (!v) return 0;
-  const Params p("tz=" + std::string(*v));
-  return time_range(p, 0, 0).offset_minutes;
+  return v ? parse_offset(*v).value_or(0) : 0;
 }
 
 }  // namespace
@@ -288,7 +284,7 @@ UiOutcome handle(const UiRequest& req, api::Context& ctx, const api::KeyTable& k
         r = html(200, licenses_page(page));
         break;
       case Route::live:
-        r = live(req, query, numbers, range);
+        r = live(query, numbers, range);
         break;
       case Route::export_file:
         r = export_file(query, numbers);

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "clicklog/export.hpp"
+#include "clicklog/node_id.hpp"
 #include "ui/request.hpp"
 #include "util/time_text.hpp"
 
@@ -101,8 +102,12 @@ std::vector<EventRow> Numbers::events(const std::string& after, int limit) {
 }
 
 std::vector<EventRow> Numbers::newest_events(int limit) {
-  const auto newest = clicklog::newest_event_id(ctx_.reader());
-  return events(std::to_string(std::max<std::int64_t>(0, newest - limit)), limit);
+  auto& db = ctx_.reader();
+  const auto newest = clicklog::newest_event_id(db);
+  // A full event id (NODE:LOCAL), as the API takes it from the log and from ClickHouse alike.
+  return events(clicklog::node_id(db, ctx_.config.node_id) + ":" +
+                    std::to_string(std::max<std::int64_t>(0, newest - limit)),
+                limit);
 }
 
 nlohmann::json Numbers::domains() {

@@ -45,15 +45,19 @@ std::string date_text(std::int64_t days) {
 
 }  // namespace
 
+std::optional<int> parse_offset(std::string_view text) {
+  int v = 0;
+  auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (res.ec != std::errc() || res.ptr != text.data() + text.size() || v < -720 || v > 840)
+    return std::nullopt;
+  return v;
+}
+
 TimeRange time_range(const Params& params, std::int64_t now_ms, int default_offset) {
   TimeRange r;
   r.offset_minutes = default_offset;
-  if (auto tz = params.get("tz")) {
-    int v = 0;
-    auto res = std::from_chars(tz->data(), tz->data() + tz->size(), v);
-    if (res.ec == std::errc() && res.ptr == tz->data() + tz->size() && v >= -720 && v <= 840)
-      r.offset_minutes = v;
-  }
+  if (auto tz = params.get("tz"))
+    if (auto v = parse_offset(*tz)) r.offset_minutes = *v;
   const std::int64_t offset_ms = r.offset_minutes * 60000LL;
   const auto name = params.get_or("range", "7d");
   const RangeChoice* choice = &kRangeChoices[1];

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ui/request.hpp"
@@ -37,6 +39,9 @@ struct TimeRange {
 // From the parameters `range`, `from`, `to` and `tz` (minutes east of UTC, −720…840); `tz`
 // absent: `default_offset` (the viewer's cookie).
 TimeRange time_range(const Params& params, std::int64_t now_ms, int default_offset);
+
+// Minutes east of UTC, as `tz` and the zone cookie carry them (−720…840); none when not.
+std::optional<int> parse_offset(std::string_view text);
 
 // "+05:30", "−08:00", "UTC".
 std::string offset_name(int minutes);

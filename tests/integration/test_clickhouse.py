@@ -7,12 +7,14 @@ spool."""
 
 import http.client
 import json
+import re
 import threading
 import time
 import urllib.request
 
 from clickhouse_server import ClickHouse
 from harness import TempDir, main, run
+from test_dashboard import Admin
 from test_server import A, ORG, Setup
 from test_verdicts import BROWSER, CHROME, Replay
 from test_webhooks import wait_until
@@ -182,6 +184,17 @@ def test_two_nodes_lose_nothing_while_clickhouse_is_down():
             assert len(seen) == answered and set(seen) == in_clickhouse
             body, _ = api_get(n2, "/api/v1/stats?by=campaign")
             assert json.loads(body) == stats(n1, "--by", "campaign")
+            # The dashboard reads through the same API: every node's clicks, newest events too.
+            ui = Admin(n2.admin)
+            status, _, _ = ui.sign_in(API_SECRET)
+            assert status == 303, status
+            status, _, page = ui.request("GET", "/ui?range=30d&tz=0")
+            assert status == 200, page[:2000]
+            shown = re.search(r"<dt>Human clicks</dt><dd>([\d,]+)", page).group(1)
+            assert int(shown.replace(",", "")) == total["clicks"], (shown, total)
+            assert page.count('<tr data-id="') == 20
+            status, _, page = ui.request("GET", "/ui/campaign?name=spring&range=30d&tz=0")
+            assert status == 200 and '<table id="links">' in page, page[:2000]
 
 
 def test_a_changed_verdict_replaces_its_row():

@@ -52,6 +52,9 @@ TEST_CASE("ui: the period and its buckets in the viewer's zone") {
   CHECK(r.offset_minutes == 120);
   r = ui::time_range(ui::Params("range=custom&from=2026-11-30&to=2026-11-01"), now, 0);
   CHECK_FALSE(r.error.empty());
+  CHECK(ui::parse_offset("-300") == -300);
+  CHECK_FALSE(ui::parse_offset("841"));
+  CHECK_FALSE(ui::parse_offset("60x"));
   CHECK(ui::offset_name(330) == "UTC+05:30");
   CHECK(ui::offset_name(0) == "UTC");
   CHECK(ui::local_time(at("2026-12-03T23:30:05Z"), 60) == "2026-12-04 00:30:05");
