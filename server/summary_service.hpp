@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "clicklog/summarizer.hpp"
 #include "clicklog/writer_priority.hpp"
@@ -53,8 +54,11 @@ class SummaryService final : public Service {
         "them from the log).\n"
         "# TYPE linktrack_summarizer_lag_events gauge\nlinktrack_summarizer_lag_events {}\n"
         "# HELP linktrack_summarizer_errors_total Summarizer steps that failed (retried).\n"
-        "# TYPE linktrack_summarizer_errors_total counter\nlinktrack_summarizer_errors_total {}\n",
-        events_.load(), hours_.load(), lag, errors_.load());
+        "# TYPE linktrack_summarizer_errors_total counter\nlinktrack_summarizer_errors_total {}\n"
+        "# HELP linktrack_summarizer_steps_total Summarizer steps run (the lag is known after "
+        "the first).\n"
+        "# TYPE linktrack_summarizer_steps_total counter\nlinktrack_summarizer_steps_total {}\n",
+        events_.load(), hours_.load(), lag, errors_.load(), steps_.load());
   }
 
  private:
@@ -69,7 +73,8 @@ class SummaryService final : public Service {
     priority.attach(true);
     auto last_error_log = std::chrono::steady_clock::time_point{};
     bool announced = false;
-    while (pause(busy_ ? 0 : 1000)) {
+    bool first = true;  // the first step at once: the lag is unknown until it ran
+    while (pause(busy_ || std::exchange(first, false) ? 0 : 1000)) {
       try {
         if (!db_)
           db_ = std::make_unique<clicklog::Database>(store_.path,
@@ -81,6 +86,7 @@ class SummaryService final : public Service {
         after_.store(p.after_id, std::memory_order_relaxed);
         newest_.store(std::max(p.newest_id, p.after_id), std::memory_order_relaxed);
         busy_ = p.events > 0 || p.hours_recomputed > 0;
+        steps_.fetch_add(1, std::memory_order_relaxed);
         if (busy_ && !announced && p.newest_id - p.after_id > 100000) {
           spdlog::info("summarizer: summarizing {} earlier events for the dashboard",
                        p.newest_id - p.after_id);
@@ -108,7 +114,7 @@ class SummaryService final : public Service {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
-  std::atomic<std::uint64_t> events_{0}, hours_{0}, errors_{0};
+  std::atomic<std::uint64_t> events_{0}, hours_{0}, errors_{0}, steps_{0};
   std::atomic<std::int64_t> after_{0}, newest_{0};
   std::thread thread_;
 };

@@ -91,11 +91,6 @@ domains: [{{host: links.example.com}}]
 """)
     db = os.path.join(work, "clicks.db")
     build_log(binary, config, db, a.events)
-    import sqlite3
-    con = sqlite3.connect(db)
-    summarized = con.execute(
-        "SELECT value FROM counters WHERE name = 'summary_after_id'").fetchone()[0] >= a.events
-    con.close()
     server = subprocess.Popen([binary, "serve", "-c", config], stderr=subprocess.DEVNULL)
     results = {}
     try:
@@ -112,8 +107,8 @@ domains: [{{host: links.example.com}}]
             conn.request("GET", "/metrics")
             text = conn.getresponse().read().decode()
             lag = re.search(r"^linktrack_summarizer_lag_events (\d+)", text, re.M)
-            done = re.search(r"^linktrack_summarizer_events_total (\d+)", text, re.M)
-            if lag and int(lag.group(1)) == 0 and (int(done.group(1)) > 0 or summarized):
+            steps = re.search(r"^linktrack_summarizer_steps_total (\d+)", text, re.M)
+            if lag and int(lag.group(1)) == 0 and steps and int(steps.group(1)) > 0:
                 break
             time.sleep(1)
         results["summary_catch_up_s"] = round(time.monotonic() - started, 1)

@@ -249,7 +249,7 @@ def test_summary_follows_the_log():
         with Server(s.config, s.https):
             deadline = time.time() + 30
             while metric(s.admin, "linktrack_summarizer_lag_events") != 0 or \
-                    not metric(s.admin, "linktrack_summarizer_events_total"):
+                    not metric(s.admin, "linktrack_summarizer_steps_total"):
                 assert time.time() < deadline, "the summarizer did not catch up"
                 time.sleep(0.2)
             assert metric(s.admin, "linktrack_summarizer_events_total") == s.last_id
