@@ -80,7 +80,7 @@ class SummaryService final : public Service {
           db_ = std::make_unique<clicklog::Database>(store_.path,
                                                      clicklog::Database::Mode::read_write,
                                                      static_cast<int>(store_.busy_timeout_ms));
-        const auto p = clicklog::summarize_step(*db_);
+        const auto p = clicklog::summarize_step(*db_, 20000, 4, &priority);
         events_.fetch_add(static_cast<std::uint64_t>(p.events), std::memory_order_relaxed);
         hours_.fetch_add(static_cast<std::uint64_t>(p.hours_recomputed), std::memory_order_relaxed);
         after_.store(p.after_id, std::memory_order_relaxed);

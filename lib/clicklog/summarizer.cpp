@@ -66,6 +66,19 @@ struct CellStore {
   Statement counts, people, find_counts, find_people;
 };
 
+// Normal priority for as long as it lives (a write transaction), idle after.
+struct Writing {
+  explicit Writing(WriterPriority* p) : priority(p) {
+    if (priority) priority->normal();
+  }
+  ~Writing() {
+    if (priority) priority->idle();
+  }
+  Writing(const Writing&) = delete;
+  Writing& operator=(const Writing&) = delete;
+  WriterPriority* priority;
+};
+
 }  // namespace
 
 std::int64_t summary_after_id(Database& db) {
@@ -95,7 +108,8 @@ void mark_times_dirty(Database& db, const std::vector<std::int64_t>& times_ms) {
   }
 }
 
-SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64_t max_hours) {
+SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64_t max_hours,
+                               WriterPriority* priority) {
   SummaryProgress p;
   p.after_id = summary_after_id(db);
   // Dirty hours: each recomputed whole from the events the summary covers.
@@ -105,6 +119,7 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
     std::vector<std::int64_t> hours;
     while (dirty.step()) hours.push_back(dirty.int64(0));
     for (auto hour : hours) {
+      const Writing writing(priority);
       Transaction tx(db);
       const auto after = summary_after_id(db);
       SummaryCells cells;
@@ -151,6 +166,7 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
     }
   }
   if (last_id == p.after_id) return p;
+  const Writing writing(priority);
   Transaction tx(db);
   if (summary_after_id(db) != p.after_id) return p;  // another process summarized meanwhile
   CellStore store(db);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "clicklog/database.hpp"
+#include "clicklog/writer_priority.hpp"
 
 namespace linktrack::clicklog {
 
@@ -19,9 +20,11 @@ struct SummaryProgress {
   std::int64_t newest_id = 0;  // the log's newest event id when the step ran
 };
 
-// One step: at most `max_hours` dirty hours, then at most `max_events` new events.
+// One step: at most `max_hours` dirty hours, then at most `max_events` new events. With
+// `priority` (a background thread at idle priority), normal priority while it holds the write
+// lock, so the click writer never waits on a starved thread.
 SummaryProgress summarize_step(Database& db, std::int64_t max_events = 20000,
-                               std::int64_t max_hours = 4);
+                               std::int64_t max_hours = 4, WriterPriority* priority = nullptr);
 
 // Marks the hours of events about to change (re-scoring) or go (forget) for recomputing, in the
 // caller's transaction. `where` selects the events ("id = ?", with `bind` binding its values).

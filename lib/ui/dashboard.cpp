@@ -126,6 +126,9 @@ http::Response sign_in(const UiRequest& req, api::Context& ctx, const api::KeyTa
   if (!from_here(req) || !token || token->empty() || !same(*token, form.get_or("csrf", "")))
     return signin_form(req, form, "The form had expired or came from elsewhere. Sign in again.",
                        403);
+  if (keys.empty())
+    return signin_form(req, form, "No API keys are configured (api.keys): add one with scope read.",
+                       401);
   const auto caller = keys.find(form.get_or("key", ""));
   if (!caller) {
     spdlog::warn("ui: a sign-in with an unknown key");

@@ -56,11 +56,10 @@ std::string overview_page(const PageContext& page) {
   body += fmt::format(
       "<section aria-labelledby=\"top-title\"><h2 id=\"top-title\">Top campaigns</h2>"
       "<div class=\"scroll\"><table id=\"campaigns\"><thead><tr><th scope=\"col\">Campaign</th>"
-      "<th scope=\"col\">Human clicks</th><th scope=\"col\">Unique humans</th>"
-      "<th scope=\"col\">Human opens</th><th scope=\"col\">Click-to-open</th>"
-      "<th scope=\"col\">Machine "
-      "share</th></tr></thead><tbody>{}</tbody></table></div>{}</section>",
-      campaign_rows.empty() ? "<tr><td colspan=\"6\">No clicks in this period.</td></tr>"
+      "<th scope=\"col\">Human clicks</th><th scope=\"col\">Human opens</th>"
+      "<th scope=\"col\">Machine clicks</th><th scope=\"col\">Machine share</th></tr></thead>"
+      "<tbody>{}</tbody></table></div>{}</section>",
+      campaign_rows.empty() ? "<tr><td colspan=\"5\">No clicks in this period.</td></tr>"
                             : campaign_rows,
       campaigns.size() > kTop
           ? fmt::format("<p class=\"note\">{} more campaigns in this period.</p>",

@@ -331,7 +331,23 @@ def n(value):
     return f"{value:,}"
 
 
+def ragged_tables(driver):
+    """Tables whose rows do not have as many cells as the header has columns."""
+    return driver.execute_script("""
+        const bad = [];
+        for (const t of document.querySelectorAll('table')) {
+          const width = t.querySelectorAll('thead th').length;
+          for (const tr of t.querySelectorAll('tbody tr')) {
+            let n = 0;
+            for (const c of tr.children) n += c.colSpan || 1;
+            if (n !== width) bad.push((t.id || '?') + ': ' + n + ' cells, ' + width + ' columns');
+          }
+        }
+        return bad;""")
+
+
 def shoot(driver, name):
+    assert not ragged_tables(driver), (name, ragged_tables(driver))
     os.makedirs(SHOTS, exist_ok=True)
     # The whole page, as tall as it is.
     height = driver.execute_script("return document.documentElement.scrollHeight")
