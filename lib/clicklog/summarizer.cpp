@@ -66,18 +66,6 @@ struct CellStore {
   Statement counts, people, find_counts, find_people;
 };
 
-// Normal priority for as long as it lives (a write transaction), idle after.
-struct Writing {
-  explicit Writing(WriterPriority* p) : priority(p) {
-    if (priority) priority->normal();
-  }
-  ~Writing() {
-    if (priority) priority->idle();
-  }
-  Writing(const Writing&) = delete;
-  Writing& operator=(const Writing&) = delete;
-  WriterPriority* priority;
-};
 
 }  // namespace
 
@@ -119,7 +107,7 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
     std::vector<std::int64_t> hours;
     while (dirty.step()) hours.push_back(dirty.int64(0));
     for (auto hour : hours) {
-      const Writing writing(priority);
+      const RaisedPriority writing(priority);
       Transaction tx(db);
       const auto after = summary_after_id(db);
       SummaryCells cells;
@@ -166,7 +154,7 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
     }
   }
   if (last_id == p.after_id) return p;
-  const Writing writing(priority);
+  const RaisedPriority writing(priority);
   Transaction tx(db);
   if (summary_after_id(db) != p.after_id) return p;  // another process summarized meanwhile
   CellStore store(db);
