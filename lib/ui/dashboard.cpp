@@ -226,14 +226,16 @@ UiOutcome handle(const UiRequest& req, api::Context& ctx, const api::KeyTable& k
     }
   if (path == "/ui/") return finish(see_other("/ui"), Route::other);
   const RouteSpec* spec = nullptr;
-  bool path_known = false;
+  std::string allowed;  // the methods the path takes, for a 405's Allow
   for (const auto& r : kRoutes)
     if (r.path == path) {
-      path_known = true;
+      allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
       if (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) spec = &r;
     }
   if (!spec) {
-    auto r = plain(path_known ? 405 : 404, path_known ? "Method not allowed.\n" : "Not found.\n");
+    auto r = plain(allowed.empty() ? 404 : 405,
+                   allowed.empty() ? "Not found.\n" : "Method not allowed.\n");
+    if (!allowed.empty()) r.headers.emplace_back("Allow", allowed);
     return finish(std::move(r), Route::other);
   }
   const auto query = Params(query_of(req.target));

@@ -195,6 +195,9 @@ def test_sign_in_sessions_and_forms():
             assert "linktrack_session" not in a.cookies
             a.cookies["linktrack_session"] = session  # the old cookie no longer works
             assert a.request("GET", "/ui")[0] == 303
+            status, r, _ = a.request("DELETE", "/ui/signin")
+            assert status == 405 and r.getheader("Allow") == "GET, POST", r.getheaders()
+            assert a.request("GET", "/ui/nothing-here")[0] == 404
             # The files it serves, the licence and the metrics.
             status, r, js = a.request("GET", "/ui/static/chart.min.js")
             assert status == 200 and "Chart.js v3.9" in js[:200]
