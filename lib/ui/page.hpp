@@ -77,10 +77,6 @@ std::string signin_page(std::string_view csrf, std::string_view error, std::stri
 // The events table's rows, newest first (the overview's live list and its polling).
 std::string event_rows(const std::vector<EventRow>& events, int offset_minutes);
 
-}  // namespace linktrack::ui
-
-namespace linktrack::ui {
-
 // Clicks and opens over the range, stacked by verdict, from the stats' by=hour rows.
 struct TimeCharts {
   Chart clicks, opens;
