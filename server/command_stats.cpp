@@ -4,6 +4,7 @@
 #include "analytics/stats_query.hpp"
 #include "clicklog/node_id.hpp"
 #include "clicklog/stats.hpp"
+#include "clicklog/summary_stats.hpp"
 #include "commands.hpp"
 #include "config_option.hpp"
 #include "time_range.hpp"
@@ -14,7 +15,7 @@ namespace {
 struct StatsArgs {
   std::string config_path, since, until, by = "none", format = "table";
   std::optional<std::string> campaign, host;
-  bool local = false;
+  bool local = false, estimate = false;
 };
 
 int stats(const StatsArgs& a) {
@@ -38,6 +39,12 @@ int stats(const StatsArgs& a) {
     }
     // Its own read-only connection: readers never block the server's writer under WAL.
     clicklog::Database db(config->store.path, clicklog::Database::Mode::read_only);
+    if (a.estimate)
+      if (auto summary = clicklog::query_summary(db, q)) {  // as the API's estimate=1
+        std::cout << clicklog::format_stats(summary->rows, q.by, format);
+        if (!summary->exact) std::cerr << "note: unique counts are estimated (about 1.6%)\n";
+        return 0;
+      }
     std::cout << clicklog::format_stats(clicklog::query_stats(db, q), q.by, format);
     return 0;
   } catch (const analytics::ClickHouseError& e) {
@@ -60,12 +67,16 @@ void add_stats(CLI::App& app, int& exit_code) {
   cmd->add_option("--host", a->host, "Only this tracking domain");
   cmd->add_option("--since", a->since, "From DURATION ago (7d, 12h) or a UTC time");
   cmd->add_option("--until", a->until, "Up to (not including) DURATION ago or a UTC time");
-  cmd->add_option("--by", a->by, "Group by link, day, hour (UTC), campaign, domain, verdict, reason or user_agent")
+  cmd->add_option("--by", a->by,
+                  "Group by link, day, hour (UTC), campaign, domain, verdict, reason or user_agent")
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(clicklog::kGroupByNames),
                                                      std::end(clicklog::kGroupByNames))));
   cmd->add_option("--format", a->format, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  cmd->add_flag("--estimate", a->estimate,
+                "From the hourly summary (as the dashboard): fast; whole hours; unique counts "
+                "estimated beyond 10,000 people a group");
   cmd->add_flag("--local", a->local,
                 "With analytics.clickhouse: this node's spool only, not every node's events");
   cmd->callback([a, &exit_code] { exit_code = stats(*a); });

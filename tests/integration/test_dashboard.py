@@ -269,6 +269,11 @@ def test_summary_follows_the_log():
                             row["click_to_open_rate"] = None
                     assert fast == raw, (after, query, fast[:3], raw[:3])
             same()
+            # The CLI's --estimate reads the same summary.
+            since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 10 * 86400))
+            cli = json.loads(run("stats", "-c", s.config, "--since", since, "--by", "campaign",
+                                 "--estimate", "--format", "json", check=True).stdout)
+            assert cli == api(s.admin, f"/api/v1/stats?since={since}&by=campaign&estimate=1"), cli
             run("forget", "-c", s.config, "--recipient", "r5", check=True)
             # Every hour forget changed is recomputed (the metric counts them), then the summary
             # equals the log again.
