@@ -66,7 +66,6 @@ struct CellStore {
   Statement counts, people, find_counts, find_people;
 };
 
-
 }  // namespace
 
 std::int64_t summary_after_id(Database& db) {

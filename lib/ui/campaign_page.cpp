@@ -37,9 +37,7 @@ std::string campaign_page(const PageContext& page) {
   const auto period = fmt::format("campaign={}&since={}&until={}", url_encode(name),
                                   url_encode(clicklog::rfc3339_ms(page.range.since_ms)),
                                   url_encode(clicklog::rfc3339_ms(page.range.until_ms)));
-  std::string body = stats_tiles(total, n.estimated());
-  body += "<div class=\"charts\">" + render_chart(charts.clicks) + render_chart(charts.opens) +
-          "</div>";
+  std::string body = figures(total, charts, n.estimated());
   body += fmt::format(
       "<section aria-labelledby=\"links-title\"><h2 id=\"links-title\">Links</h2>"
       "<div class=\"scroll\"><table id=\"links\"><thead><tr><th scope=\"col\">Link</th>"

@@ -50,9 +50,7 @@ std::string overview_page(const PageContext& page) {
         percent(share(machines, machines + c.clicks)));
   }
   const auto newest = n.newest_events(20);
-  std::string body = stats_tiles(total, n.estimated());
-  body += "<div class=\"charts\">" + render_chart(charts.clicks) + render_chart(charts.opens) +
-          "</div>";
+  std::string body = figures(total, charts, n.estimated());
   body += fmt::format(
       "<section aria-labelledby=\"top-title\"><h2 id=\"top-title\">Top campaigns</h2>"
       "<div class=\"scroll\"><table id=\"campaigns\"><thead><tr><th scope=\"col\">Campaign</th>"

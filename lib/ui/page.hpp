@@ -88,6 +88,8 @@ TimeCharts time_charts(const TimeRange& range, const std::vector<clicklog::Stats
 // rate, and the machines' share of clicks.
 // `estimated`: the unique counts are estimates (shown "≈ 1,234").
 std::string stats_tiles(const clicklog::StatsRow& total, bool estimated);
+// The tiles, then the two charts over time: how the overview and a campaign's page begin.
+std::string figures(const clicklog::StatsRow& total, const TimeCharts& charts, bool estimated);
 std::string people(std::int64_t n, bool estimated);
 
 }  // namespace linktrack::ui

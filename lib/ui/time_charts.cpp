@@ -47,4 +47,9 @@ std::string stats_tiles(const clicklog::StatsRow& t, bool estimated) {
          "</dl>";
 }
 
+std::string figures(const clicklog::StatsRow& total, const TimeCharts& charts, bool estimated) {
+  return stats_tiles(total, estimated) + "<div class=\"charts\">" + render_chart(charts.clicks) +
+         render_chart(charts.opens) + "</div>";
+}
+
 }  // namespace linktrack::ui

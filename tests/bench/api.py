@@ -35,6 +35,24 @@ def write_token_key(work):
     os.chmod(path, 0o600)
 
 
+def write_config(work):
+    """The benchmarks' config in `work` (threads: 1, the admin listener with an admin key, free
+    ports): its path and the admin port."""
+    port, admin = free_port(), free_port()
+    write_token_key(work)
+    config = os.path.join(work, "linktrack.yaml")
+    with open(config, "w") as f:
+        f.write(f"""listen: {{http: ["127.0.0.1:{port}"], admin: "127.0.0.1:{admin}"}}
+threads: 1
+keys: [{{id: 1, secret_file: token-key}}]
+store: {{path: clicks.db}}
+api: {{keys: [{{id: bench, secret: "{API_SECRET}", scopes: [admin]}}]}}
+log: {{level: warn}}
+domains: [{{host: links.example.com}}]
+""")
+    return config, admin
+
+
 def build_log(binary, config, db, n):
     """n events over 200 campaigns of 6 links, 2M recipients, a quarter opens, a sixth machines,
     spread over 30 days: built in SQL, as the writer would have stored them."""
@@ -117,18 +135,7 @@ def main():
     binary = os.path.abspath(a.binary)
     work = a.keep or tempfile.mkdtemp(prefix="linktrack-bench-api-")
     os.makedirs(work, exist_ok=True)
-    port, admin = free_port(), free_port()
-    write_token_key(work)
-    config = os.path.join(work, "linktrack.yaml")
-    with open(config, "w") as f:
-        f.write(f"""listen: {{http: ["127.0.0.1:{port}"], admin: "127.0.0.1:{admin}"}}
-threads: 1
-keys: [{{id: 1, secret_file: token-key}}]
-store: {{path: clicks.db}}
-api: {{keys: [{{id: bench, secret: "{API_SECRET}", scopes: [admin]}}]}}
-log: {{level: warn}}
-domains: [{{host: links.example.com}}]
-""")
+    config, admin = write_config(work)
     db = os.path.join(work, "clicks.db")
     build_log(binary, config, db, a.events)
     server = subprocess.Popen([binary, "serve", "-c", config], stderr=subprocess.DEVNULL)
@@ -154,8 +161,8 @@ domains: [{{host: links.example.com}}]
                              ("summary_everything_by_campaign",
                               "/api/v1/stats?by=campaign&estimate=1"),
                              ("summary_last_7d_by_day", "/api/v1/stats?since=7d&by=day&estimate=1")]:
-                if name.startswith("summary_"):
-                    wait_for_summary(c)
+            if name.startswith("summary_"):
+                wait_for_summary(c)
             best, median = timed(lambda: c.call("GET", target), 3)
             results[name] = {"best_s": round(best, 3), "median_s": round(median, 3)}
             print(f"{name:32} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms",

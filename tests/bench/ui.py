@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.parse
 
-from api import API_SECRET, build_log, free_port, timed, write_token_key
+from api import API_SECRET, build_log, timed, write_config
 from machine import machine
 
 PAGES = [
@@ -77,18 +77,7 @@ def main():
     binary = os.path.abspath(a.binary)
     work = a.keep or tempfile.mkdtemp(prefix="linktrack-bench-ui-")
     os.makedirs(work, exist_ok=True)
-    port, admin = free_port(), free_port()
-    write_token_key(work)
-    config = os.path.join(work, "linktrack.yaml")
-    with open(config, "w") as f:
-        f.write(f"""listen: {{http: ["127.0.0.1:{port}"], admin: "127.0.0.1:{admin}"}}
-threads: 1
-keys: [{{id: 1, secret_file: token-key}}]
-store: {{path: clicks.db}}
-api: {{keys: [{{id: bench, secret: "{API_SECRET}", scopes: [admin]}}]}}
-log: {{level: warn}}
-domains: [{{host: links.example.com}}]
-""")
+    config, admin = write_config(work)
     db = os.path.join(work, "clicks.db")
     build_log(binary, config, db, a.events)
     server = subprocess.Popen([binary, "serve", "-c", config], stderr=subprocess.DEVNULL)
