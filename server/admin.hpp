@@ -26,7 +26,9 @@ inline AdminHandler admin_handler(Runtime& rt, ApiService& api,
       r.body = "Only GET and HEAD.\n";
     } else if (path == "/metrics") {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics::render(rt.metrics(), rt.writer_stats(), rt.state()->certificates) +
+      auto certificates = rt.state()->certificates;  // from files, and from ACME
+      for (auto& c : rt.acme_certificates().expiries()) certificates.push_back(std::move(c));
+      r.body = metrics::render(rt.metrics(), rt.writer_stats(), certificates) +
                api.render_metrics() + service_metrics();
     } else if (path == "/healthz") {
       r.body = "ok\n";

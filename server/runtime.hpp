@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,18 @@ class Runtime {
   // Waits until no counted connection is open, or `deadline`.
   void wait_idle(std::chrono::steady_clock::time_point deadline);
 
+  // Certificates and challenge answers from ACME; empty without an `acme` section.
+  AcmeCertificates& acme_certificates() { return acme_certificates_; }
+  // For a handshake naming a name with no certificate: obtains one on demand (acme.on_demand)
+  // and calls back; unset when on-demand is off. Set before the listeners start.
+  using OnDemand = std::function<void(const std::string& host, std::function<void()> done)>;
+  const OnDemand& on_demand() const { return on_demand_; }
+  std::int64_t on_demand_wait_ms() const { return on_demand_wait_ms_; }
+  void set_on_demand(OnDemand f, std::int64_t wait_ms) {
+    on_demand_ = std::move(f);
+    on_demand_wait_ms_ = wait_ms;
+  }
+
   clicklog::ClickSink& sink() { return sink_; }
   metrics::Metrics& metrics() { return metrics_; }
   const clicklog::WriterStats& writer_stats() const { return writer_stats_; }
@@ -70,6 +83,9 @@ class Runtime {
   clicklog::ClickSink& sink_;
   clicklog::WriterStats& writer_stats_;
   metrics::Metrics metrics_;
+  AcmeCertificates acme_certificates_;
+  OnDemand on_demand_;
+  std::int64_t on_demand_wait_ms_ = 0;
   std::mutex clients_mutex_;
   std::condition_variable idle_;  // notified when the last counted connection closes
   std::unordered_map<std::string, std::int64_t> per_client_;

@@ -17,14 +17,16 @@ namespace {
 namespace asio = boost::asio;
 
 std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> config,
-                                         metrics::Metrics& metrics) {
+                                         Runtime& rt) {
   auto state = std::make_shared<State>();
   state->snapshot = http::Snapshot::build(config);
   bool any_tls = std::any_of(config->domains.begin(), config->domains.end(),
-                             [](const auto& d) { return d.tls.has_value(); });
-  if (any_tls || config->default_certificate) state->tls = std::make_shared<TlsRegistry>(config);
+                             [](const auto& d) { return d.has_tls(); });
+  if (any_tls || config->default_certificate || (config->acme && config->acme->on_demand))
+    state->tls = std::make_shared<TlsRegistry>(
+        config, config->acme ? &rt.acme_certificates() : nullptr);
   for (const auto& d : config->domains) {
-    state->domain_slots.push_back(metrics.domain_slot(d.host));
+    state->domain_slots.push_back(rt.metrics().domain_slot(d.host));
     if (!d.tls) continue;
     if (auto info = net::read_certificate_info(d.tls->cert))
       state->certificates.push_back({d.host, info->not_after_ms / 1000});
@@ -36,7 +38,8 @@ void log_summary(const config::Config& c, unsigned threads) {
   spdlog::info("linktrack {} serving {} domain(s) on {} thread(s)", LINKTRACK_VERSION,
                c.domains.size(), threads);
   for (const auto& d : c.domains)
-    spdlog::info("  {}{}{}", d.host, d.tls ? " (https)" : " (http)",
+    spdlog::info("  {}{}{}", d.host,
+                 d.tls_auto ? " (https, certificate from ACME)" : d.tls ? " (https)" : " (http)",
                  d.aliases.empty() ? "" : fmt::format(" aliases {}", fmt::join(d.aliases, ", ")));
   for (const auto& a : c.listen.https_addresses) spdlog::info("  https on {}", a.to_string());
   for (const auto& a : c.listen.http_addresses) spdlog::info("  http on {}", a.to_string());
@@ -44,6 +47,9 @@ void log_summary(const config::Config& c, unsigned threads) {
   if (c.listen.admin_address)
     spdlog::info("  admin (metrics, API with {} key(s)) on {}{}", c.api.keys.size(),
                  c.listen.admin_tls ? "https://" : "http://", c.listen.admin_address->to_string());
+  if (c.acme)
+    spdlog::info("  ACME from {}{}, storage {}", c.acme->directory,
+                 c.acme->on_demand ? " (on demand too)" : "", c.acme->storage);
   spdlog::info("  click log {} ({} mode)", c.store.path,
                c.store.durability == config::Durability::sync ? "sync" : "batch");
 }
@@ -67,7 +73,7 @@ bool Server::start() {
     services_ = {click_log_.get()};
     for (auto* s : services_) s->start();
     runtime_ = std::make_unique<Runtime>(click_log_->sink(), click_log_->stats());
-    runtime_->replace(build_state(config, runtime_->metrics()));
+    runtime_->replace(build_state(config, *runtime_));
     rescorer_ = std::make_unique<RescorerService>(*config, runtime_->metrics());
     services_.push_back(rescorer_.get());
     rescorer_->start();
@@ -83,6 +89,15 @@ bool Server::start() {
     analytics_ = std::make_unique<AnalyticsService>(*config);
     services_.push_back(analytics_.get());
     analytics_->start();
+    acme_ = std::make_unique<AcmeService>(config, runtime_->acme_certificates());
+    services_.push_back(acme_.get());
+    acme_->start();
+    if (acme_->on_demand())
+      runtime_->set_on_demand(
+          [acme = acme_.get()](const std::string& host, std::function<void()> done) {
+            acme->obtain(host, std::move(done));
+          },
+          config->acme->on_demand->wait_ms);
     if (config->listen.admin_tls) admin_tls_ = TlsRegistry::load(*config->listen.admin_tls);
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
@@ -149,7 +164,7 @@ void Server::listen(const config::Config& c, unsigned threads) {
           admin_handler(*runtime_, *api_,
                         [this] {
                           return webhooks_->render_metrics() + analytics_->render_metrics() +
-                                 summary_->render_metrics();
+                                 summary_->render_metrics() + acme_->render_metrics();
                         }),
           admin_tls_));
   }
@@ -173,7 +188,7 @@ void Server::reload() {
                    key);
     // The new log level first: requests served by the new state log at its level.
     spdlog::set_level(spdlog::level::from_str(next->log.level));
-    rt.replace(build_state(next, rt.metrics()));
+    rt.replace(build_state(next, rt));
     for (auto* s : services_) s->apply(next);
     rt.metrics().reloads.fetch_add(1);
     spdlog::info("reloaded {}: {} domain(s)", config_path_, next->domains.size());

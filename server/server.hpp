@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "acme_service.hpp"
 #include "analytics_service.hpp"
 #include "api_service.hpp"
 #include "click_log_service.hpp"
@@ -47,6 +48,7 @@ class Server {
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<WebhookService> webhooks_;
   std::unique_ptr<AnalyticsService> analytics_;
+  std::unique_ptr<AcmeService> acme_;
   std::shared_ptr<boost::asio::ssl::context> admin_tls_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::shared_ptr<Listener>> listeners_;

@@ -1,6 +1,9 @@
 #include "session.hpp"
 
+#include <sys/socket.h>
+
 #include "api/error.hpp"
+#include "net/client_hello.hpp"
 #include "util/clock.hpp"
 
 namespace linktrack::server {
@@ -82,6 +85,8 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
   if (auto problem = framing_problem(req, headers); problem.status)
     return send_error(problem.status, problem.text);
   if (admin_) return answer_admin(req);
+  if (!tls_ && std::string_view(req.target()).starts_with(kAcmeChallengePath))
+    return answer_acme_challenge(req);
   // One view for the whole request: a reload between two looks would mix two configs.
   auto& view = rt_.thread_view();
   const State& state = *view.state;
@@ -151,6 +156,29 @@ void Session<Derived>::answer_admin(const Request& req) {
              self->do_write();
            });
          });
+}
+
+template <class Derived>
+void Session<Derived>::answer_acme_challenge(const Request& req) {
+  // HTTP-01 (RFC 8555 8.3): the key authorization for the token, on plain http and never
+  // redirected, whatever the Host (an on-demand name is in no config).
+  std::string_view token = std::string_view(req.target()).substr(kAcmeChallengePath.size());
+  token = token.substr(0, token.find('?'));
+  http::Response r;
+  r.route = route_ = http::Route::acme_challenge;
+  r.content_type = "text/plain; charset=utf-8";
+  r.no_store = true;
+  if (auto answer = rt_.acme_certificates().http_answer(token)) {
+    r.body = std::move(*answer);
+  } else {
+    r.status = 404;
+    r.body = "No such challenge.\n";
+  }
+  r.head_only = req.method() == bhttp::verb::head;
+  rt_.metrics().count(r);
+  keep_alive_ = req.keep_alive();
+  build(r, req.version());
+  do_write();
 }
 
 template <class Derived>
@@ -251,6 +279,57 @@ void Session<Derived>::on_write(beast::error_code ec, std::size_t) {
     rt_.metrics().observe_latency(route_, std::chrono::steady_clock::now() - started_);
   if (!keep_alive_) return self().do_close();
   do_read();
+}
+
+void TlsSession::peek() {
+  tcp().socket().async_wait(asio::socket_base::wait_read,
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (!ec) self->on_peek();
+                            });
+}
+
+void TlsSession::on_peek() {
+  // A ClientHello is one record of at most 16 KiB; MSG_PEEK leaves it for the handshake.
+  std::array<char, 16384 + 5> bytes;
+  const ssize_t n = ::recv(tcp().socket().native_handle(), bytes.data(), bytes.size(), MSG_PEEK);
+  if (n <= 0) return handshake();  // the handshake reports what went wrong
+  const auto hello = net::client_hello_name(std::string_view(bytes.data(), static_cast<std::size_t>(n)));
+  if (hello.state == net::ClientHelloName::State::need_more && ++peeks_ < 200) {
+    // The rest of the hello is on its way; the socket stays readable with what was peeked, so
+    // look again in a moment rather than at once.
+    auto timer = std::make_shared<asio::steady_timer>(tcp().get_executor());
+    timer->expires_after(std::chrono::milliseconds(5));
+    timer->async_wait([self = shared_from_this(), timer](beast::error_code ec) {
+      if (!ec) self->peek();
+    });
+    return;
+  }
+  const auto& state = rt_.thread_view().state;
+  if (!hello.name.empty() && state->tls && !state->tls->serves(hello.name))
+    return wait_for_certificate(hello.name);
+  handshake();
+}
+
+void TlsSession::wait_for_certificate(const std::string& name) {
+  struct Wait {
+    explicit Wait(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    bool over = false;  // touched only on this connection's executor
+  };
+  auto executor = tcp().get_executor();
+  auto wait = std::make_shared<Wait>(executor);
+  wait->timer.expires_after(std::chrono::milliseconds(rt_.on_demand_wait_ms()));
+  wait->timer.async_wait([self = shared_from_this(), wait](beast::error_code ec) {
+    if (ec || std::exchange(wait->over, true)) return;
+    self->handshake();  // without it: the next handshake finds it
+  });
+  rt_.on_demand()(name, [self = shared_from_this(), executor, wait] {
+    asio::post(executor, [self, wait] {
+      if (std::exchange(wait->over, true)) return;
+      wait->timer.cancel();
+      self->handshake();
+    });
+  });
 }
 
 // The two kinds of connection; everything above is compiled once, here.

@@ -70,6 +70,9 @@ class Session {
   // Hands an admin request to the admin handler; its answer is written when it comes.
   void answer_admin(const Request& req);
 
+  static constexpr std::string_view kAcmeChallengePath = "/.well-known/acme-challenge/";
+  void answer_acme_challenge(const Request& req);
+
   // Group commit: answer once the event's batch is on disk (or it was dropped), or when the
   // deadline passes first, so that a slow or failing disk never holds a click forever.
   void write_when_durable(clicklog::ClickEvent event, std::int64_t timeout_ms);
@@ -141,10 +144,8 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
         keep_(std::move(keep)),
         stream_(std::move(socket), context) {}
   void run() {
-    tcp().expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
-    stream_.async_handshake(
-        asio::ssl::stream_base::server,
-        beast::bind_front_handler(&TlsSession::on_handshake, shared_from_this()));
+    if (rt_.on_demand()) return peek();
+    handshake();
   }
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
   // Sends close_notify and closes without waiting for the client's: TLS lets the side that
@@ -159,6 +160,17 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
   }
 
  private:
+  void handshake() {
+    tcp().expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
+    stream_.async_handshake(
+        asio::ssl::stream_base::server,
+        beast::bind_front_handler(&TlsSession::on_handshake, shared_from_this()));
+  }
+  // On-demand certificates: the name the ClientHello asks for, read before the handshake, and
+  // when nothing serves it the handshake waits (acme.on_demand.wait_ms at most) for one.
+  void peek();
+  void on_peek();
+  void wait_for_certificate(const std::string& name);
   void on_handshake(beast::error_code ec) {
     if (ec) {
       rt_.metrics().tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
@@ -169,6 +181,7 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
   }
   std::shared_ptr<const void> keep_;  // keeps this connection's certificates alive
   beast::ssl_stream<beast::tcp_stream> stream_;
+  int peeks_ = 0;
 };
 
 }  // namespace linktrack::server

@@ -53,6 +53,7 @@ struct Domain {
   std::string host;              // lower case
   std::vector<std::string> aliases;
   std::optional<TlsFiles> tls;
+  bool tls_auto = false;     // `tls: auto`: the certificate comes from ACME (`acme:`)
   std::string fallback_url;  // empty: none
   Cookies cookies;
   std::vector<std::pair<std::string, std::string>> append_query;  // in file order
@@ -70,8 +71,10 @@ struct Domain {
   std::optional<bool> public_url_https;
   std::string public_url_host;     // lower case
   std::string public_port_suffix;  // ":8443", or empty for the scheme's default port
+  // Whether linktrack serves it over https: certificate files, or one from ACME.
+  bool has_tls() const { return tls.has_value() || tls_auto; }
   // Whether viewers use https: plain http gets 308 and cookies are Secure.
-  bool public_https() const { return public_url_https ? *public_url_https : tls.has_value(); }
+  bool public_https() const { return public_url_https ? *public_url_https : has_tls(); }
   // The name minted links and the 308 use.
   const std::string& public_host() const {
     return public_url_host.empty() ? host : public_url_host;
@@ -210,6 +213,27 @@ struct Analytics {
   std::optional<ClickHouse> clickhouse;
 };
 
+// Certificates issued at the first handshake for names not in the file (`acme.on_demand`).
+struct OnDemand {
+  std::vector<std::string> allow;   // "links.example.com" or "*.example.com"
+  std::optional<std::string> ask;   // a URL asked ?domain=NAME: a 2xx answer approves
+  std::int64_t rate = 10;           // certificates issued a minute at most
+  std::int64_t wait_ms = 20000;     // how long a first handshake waits for its certificate
+  bool operator==(const OnDemand&) const = default;
+};
+
+// Certificates from an ACME CA (RFC 8555) for `tls: auto` domains and on-demand names.
+struct Acme {
+  std::string directory;                // the CA's directory URL
+  std::string email;                    // the account's contact; may be empty
+  std::string storage = "acme";         // account, certificates, locks; resolved path
+  std::optional<std::string> ca_file;   // trust for the directory instead of the system store
+  std::int64_t renew_before_seconds = 0;  // 0: a third of each certificate's lifetime
+  std::vector<std::string> challenges = {"http-01", "tls-alpn-01"};  // preferred first
+  std::optional<OnDemand> on_demand;
+  bool operator==(const Acme&) const = default;
+};
+
 struct Log {
   std::string level = "info";
   bool access_log = false;
@@ -308,6 +332,7 @@ struct Config {
   Bots bots;
   std::vector<Webhook> webhooks;
   Analytics analytics;
+  std::optional<Acme> acme;
   // Names this node in event ids ("NODE:LOCAL"), unique per node; unset: the click log's own
   // name, made once when the log was created.
   std::optional<std::string> node_id;

@@ -41,6 +41,9 @@ constexpr RestartSetting kRestartOnly[] = {
         "privacy.retention_days"),
     // The shipper and the readers are made once at start.
     restart_only<[](auto& c) { return std::tie(c.analytics.clickhouse); }>("analytics.clickhouse"),
+    // The ACME manager's CA, account and storage are set at start; domains with tls: auto are
+    // taken at a reload.
+    restart_only<[](auto& c) { return std::tie(c.acme); }>("acme"),
 };
 
 }  // namespace

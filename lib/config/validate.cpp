@@ -39,6 +39,7 @@ class Validator {
     domains();
     webhooks();
     clickhouse();
+    acme();
     node_id();
     if (c_.default_certificate) tls(*c_.default_certificate, "tls.default_certificate");
     if (c_.favicon) {
@@ -407,6 +408,71 @@ class Validator {
       if (serving_ && ::access(ch.ca_file->c_str(), R_OK) != 0)
         diag_.error(key_child(path, "ca_file"), "cannot read file " + *ch.ca_file);
     }
+  }
+
+  void acme() {
+    const bool any_auto =
+        std::any_of(c_.domains.begin(), c_.domains.end(), [](const auto& d) { return d.tls_auto; });
+    if (!c_.acme) {
+      for (const auto& d : c_.domains)
+        if (d.tls_auto)
+          diag_.error(key_child(key_item("domains", d.source_index), "tls"),
+                      "tls: auto needs an acme section (directory, email, storage)");
+      return;
+    }
+    auto& a = *c_.acme;
+    auto url = boost::urls::parse_absolute_uri(a.directory);
+    if (!url || url->scheme_id() != boost::urls::scheme::https || url->encoded_host().empty())
+      diag_.error("acme.directory",
+                  "expected the CA's directory as an https URL, e.g. "
+                  "https://acme-v02.api.letsencrypt.org/directory");
+    if (a.storage.empty())
+      diag_.error("acme.storage", "must not be empty");
+    else
+      a.storage = resolve(a.storage);
+    if (a.ca_file) {
+      *a.ca_file = resolve(*a.ca_file);
+      if (serving_ && ::access(a.ca_file->c_str(), R_OK) != 0)
+        diag_.error("acme.ca_file", "cannot read file " + *a.ca_file);
+    }
+    if (a.renew_before_seconds < 0) diag_.error("acme.renew_before", "must not be negative");
+    bool answerable = false;
+    for (std::size_t i = 0; i < a.challenges.size(); ++i) {
+      const auto& type = a.challenges[i];
+      if (type == "http-01")
+        answerable |= !c_.listen.http.empty();
+      else if (type == "tls-alpn-01")
+        answerable |= !c_.listen.https.empty();
+      else
+        diag_.error(diag_.item_key("acme.challenges", i),
+                    "'" + type + "' is not a challenge linktrack answers (http-01, tls-alpn-01)");
+    }
+    if (serving_ && !answerable && (any_auto || a.on_demand))
+      diag_.error("acme.challenges",
+                  "no challenge can be answered: http-01 needs listen.http (port 80 as the CA "
+                  "sees it), tls-alpn-01 needs listen.https (port 443)");
+    if (!a.on_demand) return;
+    auto& od = *a.on_demand;
+    for (std::size_t i = 0; i < od.allow.size(); ++i) {
+      auto& p = od.allow[i];
+      p = util::ascii_lower(p);
+      const std::string rest = p.starts_with("*.") ? p.substr(2) : p;
+      if (!valid_host(rest) || rest.find('.') == std::string::npos || rest.find('*') != std::string::npos)
+        diag_.error(diag_.item_key("acme.on_demand.allow", i),
+                    "'" + p + "' is not a host name or *.domain pattern");
+    }
+    if (od.ask) {
+      auto ask = boost::urls::parse_absolute_uri(*od.ask);
+      if (!ask ||
+          (ask->scheme_id() != boost::urls::scheme::http &&
+           ask->scheme_id() != boost::urls::scheme::https) ||
+          ask->encoded_host().empty() || ask->has_fragment())
+        diag_.error("acme.on_demand.ask", "expected an http(s) URL, asked ?domain=NAME");
+    }
+    if (od.allow.empty() && !od.ask)
+      diag_.error("acme.on_demand", "needs allow (host patterns), ask (a URL), or both");
+    if (serving_ && c_.listen.https.empty())
+      diag_.error("acme.on_demand", "needs listen.https: names arrive in TLS handshakes");
   }
 
   void node_id() {

@@ -313,7 +313,19 @@ constexpr std::array<Key<Hsts>, 2> kHstsKeys = {
 constexpr std::array<Key<Domain>, 10> kDomainKeys = {
     required(string_key<Domain, &Domain::host>("host")),
     strings_key<Domain, &Domain::aliases>("aliases"),
-    optional_section_key<Domain, &Domain::tls, kTlsKeys>("tls"),
+    Key<Domain>{"tls",  // {cert, key}, or `auto` for a certificate from ACME
+                [](Reader& r, const YAML::Node& n, const std::string& path, Domain& d) {
+                  if (n.IsNull()) return;
+                  if (n.IsScalar()) {
+                    if (n.Scalar() == "auto") {
+                      d.tls_auto = true;
+                      return;
+                    }
+                    return r.error(n, path, "expected {cert, key} or auto");
+                  }
+                  TlsFiles files;
+                  if (read_section(r, n, path, kTlsKeys, files)) d.tls = std::move(files);
+                }},
     string_key<Domain, &Domain::fallback_url>("fallback_url"),
     section_key<Domain, &Domain::cookies, kCookieKeys>("cookies"),
     Key<Domain>{"append_query",  // parameter: value, in file order
@@ -472,6 +484,23 @@ constexpr std::array<Key<Analytics>, 1> kAnalyticsKeys = {
     optional_section_key<Analytics, &Analytics::clickhouse, kClickHouseKeys>("clickhouse"),
 };
 
+constexpr std::array<Key<OnDemand>, 4> kOnDemandKeys = {
+    strings_key<OnDemand, &OnDemand::allow>("allow"),
+    optional_string_key<OnDemand, &OnDemand::ask>("ask"),
+    integer_key<OnDemand, &OnDemand::rate, 1, 600>("rate"),
+    integer_key<OnDemand, &OnDemand::wait_ms, 1000, 120000>("wait_ms"),
+};
+
+constexpr std::array<Key<Acme>, 7> kAcmeKeys = {
+    required(string_key<Acme, &Acme::directory>("directory")),
+    string_key<Acme, &Acme::email>("email"),
+    string_key<Acme, &Acme::storage>("storage"),
+    optional_string_key<Acme, &Acme::ca_file>("ca_file"),
+    seconds_key<Acme, &Acme::renew_before_seconds>("renew_before"),
+    strings_key<Acme, &Acme::challenges>("challenges"),
+    optional_section_key<Acme, &Acme::on_demand, kOnDemandKeys>("on_demand"),
+};
+
 struct Proxies {
   std::vector<std::string> trusted;
 };
@@ -485,7 +514,7 @@ constexpr std::array<Key<TlsSection>, 1> kTlsSectionKeys = {
     optional_section_key<TlsSection, &TlsSection::default_certificate, kTlsKeys>(
         "default_certificate")};
 
-constexpr std::array<Key<Config>, 17> kRootKeys = {
+constexpr std::array<Key<Config>, 18> kRootKeys = {
     section_key<Config, &Config::listen, kListenKeys>("listen"),  // serving needs it (validate)
     integer_key<Config, &Config::threads, 0, 1024>("threads"),
     required(list_key<Config, &Config::keys, kTokenKeyKeys>("keys")),
@@ -511,6 +540,7 @@ constexpr std::array<Key<Config>, 17> kRootKeys = {
     section_key<Config, &Config::bots, kBotsKeys>("bots"),
     list_key<Config, &Config::webhooks, kWebhookKeys>("webhooks"),
     section_key<Config, &Config::analytics, kAnalyticsKeys>("analytics"),
+    optional_section_key<Config, &Config::acme, kAcmeKeys>("acme"),
     optional_string_key<Config, &Config::node_id>("node_id"),
 };
 

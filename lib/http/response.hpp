@@ -17,7 +17,7 @@ namespace linktrack::http {
 // clang-format off
 #define LINKTRACK_ROUTES(X) \
   X(click) X(open) X(app) X(fallback) X(well_known) X(favicon) X(robots) X(healthz) \
-  X(https_redirect) X(other)
+  X(https_redirect) X(acme_challenge) X(other)
 // clang-format on
 LINKTRACK_NAMED_ENUM(Route, LINKTRACK_ROUTES)
 #define LINKTRACK_REJECTIONS(X) \

@@ -100,6 +100,13 @@ struct HttpClient::State {
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* self) {
     auto* s = static_cast<State*>(self);
     const std::string_view line(data, size * n);
+    // A new status line (after a 100 Continue, say): only the final answer's headers count.
+    if (line.starts_with("HTTP/")) s->response->headers.clear();
+    if (auto colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
+      std::string name(line.substr(0, colon));
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      s->response->headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
+    }
     constexpr std::string_view kName = "retry-after:";
     if (line.size() > kName.size() &&
         std::equal(kName.begin(), kName.end(), line.begin(),
@@ -153,8 +160,31 @@ HttpClient::~HttpClient() {
   if (state_ && state_->curl) curl_easy_cleanup(state_->curl);
 }
 
+std::string Response::header(std::string_view name) const {
+  for (const auto& [n, v] : headers)
+    if (n == name) return v;
+  return {};
+}
+
 Response HttpClient::post(const std::string& url, const std::vector<std::string>& headers,
                           std::string_view body, const BodySink& sink) {
+  CURL* c = state_->curl;
+  curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  return perform(url, headers, sink);
+}
+
+Response HttpClient::get(const std::string& url, const std::vector<std::string>& headers,
+                         bool head) {
+  CURL* c = state_->curl;
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_NOBODY, head ? 1L : 0L);
+  return perform(url, headers, {});
+}
+
+Response HttpClient::perform(const std::string& url, const std::vector<std::string>& headers,
+                             const BodySink& sink) {
   State& s = *state_;
   Response r;
   s.response = &r;
@@ -166,8 +196,6 @@ Response HttpClient::post(const std::string& url, const std::vector<std::string>
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip for big bodies
   curl_easy_setopt(s.curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(s.curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(s.curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(s.curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   const CURLcode rc = curl_easy_perform(s.curl);
   curl_slist_free_all(list);
   curl_easy_setopt(s.curl, CURLOPT_HTTPHEADER, nullptr);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/named_enum.hpp"
@@ -36,10 +37,14 @@ struct Response {
   long status = 0;                          // 0: no HTTP answer
   std::optional<TransportFailure> failure;  // set when there was no HTTP answer: why
   std::optional<std::string> retry_after;   // the Retry-After header as it came
+  // Every header of the final answer, names lower-cased, values trimmed, in order.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;                         // up to max_answer_bytes (or all, streamed)
   bool truncated = false;                   // the answer was longer than max_answer_bytes
   std::string error;  // for logs: the transport failure, or "HTTP 503: …" when not 2xx
   bool ok() const { return status >= 200 && status < 300; }
+  // The first header of that name (lower case), or empty.
+  std::string header(std::string_view name) const;
 };
 
 // A streamed answer's body, piece by piece; returning false abandons the transfer.
@@ -56,12 +61,17 @@ class HttpClient {
   // body goes to it (unbounded) instead of into the response.
   Response post(const std::string& url, const std::vector<std::string>& headers,
                 std::string_view body, const BodySink& sink = {});
+  // GET, or HEAD when `head`.
+  Response get(const std::string& url, const std::vector<std::string>& headers = {},
+               bool head = false);
 
   // libcurl's process-wide set-up: once, before any thread makes a client.
   static void global_init();
 
  private:
   struct State;
+  Response perform(const std::string& url, const std::vector<std::string>& headers,
+                   const BodySink& sink);
   ClientOptions options_;
   std::unique_ptr<State> state_;
 };
