@@ -11,6 +11,8 @@ packages=(
   # Real peers the tests start on loopback: ClickHouse; nginx and Apache in front (the proxy and
   # CDN guides, doctor); promtool (prometheus) for /metrics; systemd-analyze for the package.
   clickhouse-server nginx-light apache2-bin prometheus systemd
+  # A test ACME CA and its DNS, for certificates from ACME.
+  pebble
   # The dashboard: Chart.js compiled into the binary; headless Chromium drives its tests.
   libjs-chart.js chromium chromium-driver python3-selenium fonts-dejavu-core
 )

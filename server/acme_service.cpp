@@ -40,6 +40,7 @@ class AcmeService::Responder final : public acme::ChallengeResponder {
   std::vector<std::string> supported() const override { return supported_; }
   void present(const acme::Challenge& c, const std::string& host,
                const std::string& key_authorization) override {
+    spdlog::info("acme: proving {} by {}", host, c.type);
     if (c.type == "http-01") return certificates_.present_http(c.token, key_authorization);
     auto cert = acme::alpn_challenge_certificate(host, key_authorization);
     certificates_.present_alpn(host, certificates_.context_from_pem(cert.key_pem + cert.cert_pem));

@@ -22,5 +22,6 @@ void add_webhooks(CLI::App& app, int& exit_code);
 void add_analytics(CLI::App& app, int& exit_code);
 void add_backup(CLI::App& app, int& exit_code);
 void add_doctor(CLI::App& app, int& exit_code);
+void add_certs(CLI::App& app, int& exit_code);
 
 }  // namespace linktrack::cli

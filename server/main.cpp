@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   linktrack::cli::add_analytics(app, exit_code);
   linktrack::cli::add_backup(app, exit_code);
   linktrack::cli::add_doctor(app, exit_code);
+  linktrack::cli::add_certs(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

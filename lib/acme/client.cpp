@@ -79,8 +79,9 @@ std::string Client::account(const std::string& email, const std::string& known) 
 }
 
 bool Client::wait(const outbound::Response& r, std::chrono::steady_clock::time_point deadline) {
-  auto delay = std::chrono::milliseconds(std::clamp<std::int64_t>(
-      retry_after(r).value_or(1) * 1000, 200, 10000));
+  // The CA's Retry-After, else half a second: validation on a nearby CA takes about that.
+  const auto asked = retry_after(r);
+  auto delay = std::chrono::milliseconds(asked ? std::clamp<std::int64_t>(*asked * 1000, 200, 10000) : 500);
   if (std::chrono::steady_clock::now() + delay > deadline) return false;
   return sleep_(delay);
 }

@@ -215,6 +215,7 @@ struct Analytics {
 
 // Certificates issued at the first handshake for names not in the file (`acme.on_demand`).
 struct OnDemand {
+  std::string domain;  // the configured domain whose settings and tokens serve those names
   std::vector<std::string> allow;   // "links.example.com" or "*.example.com"
   std::optional<std::string> ask;   // a URL asked ?domain=NAME: a 2xx answer approves
   std::int64_t rate = 10;           // certificates issued a minute at most

@@ -453,6 +453,12 @@ class Validator {
                   "sees it), tls-alpn-01 needs listen.https (port 443)");
     if (!a.on_demand) return;
     auto& od = *a.on_demand;
+    od.domain = util::ascii_lower(od.domain);
+    if (std::none_of(c_.domains.begin(), c_.domains.end(),
+                     [&](const auto& d) { return d.host == od.domain; }))
+      diag_.error("acme.on_demand.domain",
+                  "'" + od.domain + "' is not the host of a domain in domains: the names given "
+                  "certificates on demand are served as that domain (its keys, cookies, fallback)");
     for (std::size_t i = 0; i < od.allow.size(); ++i) {
       auto& p = od.allow[i];
       p = util::ascii_lower(p);

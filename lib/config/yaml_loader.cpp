@@ -484,7 +484,8 @@ constexpr std::array<Key<Analytics>, 1> kAnalyticsKeys = {
     optional_section_key<Analytics, &Analytics::clickhouse, kClickHouseKeys>("clickhouse"),
 };
 
-constexpr std::array<Key<OnDemand>, 4> kOnDemandKeys = {
+constexpr std::array<Key<OnDemand>, 5> kOnDemandKeys = {
+    required(string_key<OnDemand, &OnDemand::domain>("domain")),
     strings_key<OnDemand, &OnDemand::allow>("allow"),
     optional_string_key<OnDemand, &OnDemand::ask>("ask"),
     integer_key<OnDemand, &OnDemand::rate, 1, 600>("rate"),

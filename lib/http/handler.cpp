@@ -309,13 +309,16 @@ Response handle(const RequestView& req, const Snapshot& snap, token::TokenCodec&
   const Viewer viewer =
       viewer_of(req.peer, req.tls, req.host, req.forwarded, snap.config->trusted_proxy_ranges);
   std::string host = normalize_host(viewer.host);
-  const config::Domain* d = snap.domain_for(host);
+  const config::Domain* d = snap.hosts.find(host);
   // A forwarded Host that names no domain of ours: the request's own may (a proxy that sends
   // its own name as X-Forwarded-Host).
   if (!d && viewer.host.data() != req.host.data()) {
-    host = normalize_host(req.host);
-    d = snap.domain_for(host);
+    if (const auto* own = snap.hosts.find(normalize_host(req.host))) {
+      d = own;
+      host = normalize_host(req.host);
+    }
   }
+  if (!d) d = snap.domain_for(host);  // the on-demand domain, if any
   const std::string_view path = req.target.substr(0, req.target.find('?'));
   // Whatever the Host: load balancers and CDNs check health by address or the origin's name.
   if (path == "/healthz" && (req.method == "GET" || req.method == "HEAD")) {

@@ -20,6 +20,8 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   s->config = config;
   s->keyring = mint::keyring_from(*config);
   s->hosts = config::HostIndex(*config);
+  if (config->acme && config->acme->on_demand)
+    s->on_demand = s->hosts.find(config->acme->on_demand->domain);
   s->classifier = std::make_shared<const classify::Classifier>(config->bot_rules);
   s->favicon = config->favicon
                    ? config->favicon_body

@@ -22,8 +22,16 @@ struct Snapshot {
   // for a TLS domain are sent to.
   std::string https_port_suffix;
 
+  // The domain that serves names given certificates on demand (acme.on_demand.domain).
+  const config::Domain* on_demand = nullptr;
+
   static std::shared_ptr<const Snapshot> build(std::shared_ptr<const config::Config> config);
-  const config::Domain* domain_for(std::string_view host) const { return hosts.find(host); }
+  // A host or alias; else, with on-demand certificates, the on-demand domain (a name that got
+  // no certificate never gets past the handshake, and plain http only sends it there).
+  const config::Domain* domain_for(std::string_view host) const {
+    const auto* d = hosts.find(host);
+    return d ? d : on_demand;
+  }
 };
 
 }  // namespace linktrack::http
