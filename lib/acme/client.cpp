@@ -15,9 +15,10 @@ void require_answer(const outbound::Response& r, const std::string& url) {
 }
 
 std::optional<std::int64_t> retry_after(const outbound::Response& r) {
-  if (!r.retry_after) return std::nullopt;
+  const std::string value = r.retry_after ? *r.retry_after : r.header("retry-after");
+  if (value.empty()) return std::nullopt;
   return outbound::parse_retry_after(
-      *r.retry_after, std::chrono::duration_cast<std::chrono::seconds>(
+      value, std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count());
 }

@@ -113,11 +113,17 @@ std::optional<std::string> Storage::read_account_key(const std::string& director
   return read_file(account_dir(directory_url) + "/key.pem");
 }
 
-void Storage::write_account_key(const std::string& directory_url, const std::string& pem) const {
-  const std::string dir = account_dir(directory_url);
-  fs::create_directories(dir);
+namespace {
+std::string made(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
   ::chmod(dir.c_str(), 0700);
-  write_file(dir + "/key.pem", pem);
+  return dir;
+}
+}  // namespace
+
+void Storage::write_account_key(const std::string& directory_url, const std::string& pem) const {
+  write_file(made(account_dir(directory_url)) + "/key.pem", pem);
 }
 
 std::string Storage::read_account_url(const std::string& directory_url) const {
@@ -129,7 +135,7 @@ std::string Storage::read_account_url(const std::string& directory_url) const {
 }
 
 void Storage::write_account_url(const std::string& directory_url, const std::string& url) const {
-  write_file(account_dir(directory_url) + "/account.json",
+  write_file(made(account_dir(directory_url)) + "/account.json",
              nlohmann::json{{"directory", directory_url}, {"url", url}}.dump(2) + "\n");
 }
 
