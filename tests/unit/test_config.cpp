@@ -295,3 +295,32 @@ TEST_CASE("public_url: one of the domain's names as viewers reach it, used by mi
     CHECK(has_error(r, ":8:17: domains[0].public_url: '"));
   }
 }
+
+TEST_CASE("acme: tls: auto, the acme section and on-demand names, checked with their lines") {
+  TempDir dir;
+  const std::string acme =
+      "acme:\n  directory: https://acme.example/dir\n  email: ops@example.com\n  storage: state\n";
+  auto r = load(dir, minimal("    tls: auto\n") + acme);
+  INFO(joined(r));
+  REQUIRE(r.config);
+  CHECK(r.config->domains[0].tls_auto);
+  CHECK_FALSE(r.config->domains[0].tls);
+  CHECK(r.config->domains[0].public_https());
+  CHECK(r.config->acme->storage == (dir.path() / "state").string());
+  CHECK(r.config->acme->challenges == std::vector<std::string>{"http-01", "tls-alpn-01"});
+
+  r = load(dir, minimal("    tls: automatic\n"));
+  CHECK(has_error(r, ":8:10: domains[0].tls: expected {cert, key} or auto"));
+  r = load(dir, minimal("    tls: auto\n"));
+  CHECK(has_error(r, "domains[0].tls: tls: auto needs an acme section"));
+  r = load(dir, minimal("    tls: auto\n") +
+                    "acme:\n  directory: http://acme.example/dir\n  challenges: [dns-01]\n");
+  CHECK(has_error(r, ":10:14: acme.directory: expected the CA's directory as an https URL"));
+  CHECK(has_error(r, "acme.challenges[0]: 'dns-01' is not a challenge linktrack answers"));
+  r = load(dir, minimal() + acme +
+                    "  on_demand:\n    domain: other.example.com\n    allow: [\"*.*.example\"]\n");
+  CHECK(has_error(r, "acme.on_demand.domain: 'other.example.com' is not the host of a domain"));
+  CHECK(has_error(r, "acme.on_demand.allow[0]: '*.*.example' is not a host name"));
+  r = load(dir, minimal() + acme + "  on_demand:\n    domain: links.example.com\n");
+  CHECK(has_error(r, "acme.on_demand: needs allow (host patterns), ask (a URL), or both"));
+}
