@@ -12,12 +12,12 @@
 namespace linktrack::acme {
 
 struct CertificateRow {
-  std::string host;
+  std::string host = {};
   bool configured = false;      // a `tls: auto` domain; false: on demand
   std::int64_t not_after = 0;   // 0: no certificate stored yet
   std::int64_t renew_from = 0;  // without the jitter a running node adds
   int failures = 0;             // attempts failed in a row, as last recorded
-  std::string last_error;
+  std::string last_error = {};
   std::int64_t next_try = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "acme/storage.hpp"
 #include "api/endpoints.hpp"
 #include "api/error.hpp"
 #include "clicklog/export.hpp"
@@ -40,15 +41,21 @@ http::Response list_domains(const ApiRequest&, const QueryParams&, Context& ctx)
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : config.domains) {
     nlohmann::json tls = nullptr;
-    if (d.tls) {
-      tls = {{"cert", d.tls->cert}};
-      if (auto info = net::read_certificate_info(d.tls->cert)) {
+    // tls: auto: the certificate ACME stored (key then chain; the first certificate is the leaf).
+    std::string cert;
+    if (d.tls) cert = d.tls->cert;
+    if (d.tls_auto && config.acme)
+      cert = acme::Storage(config.acme->storage).certificate_path(d.host);
+    if (!cert.empty()) {
+      tls = {{"cert", cert}, {"source", d.tls_auto ? "acme" : "files"}};
+      if (auto info = net::read_certificate_info(cert)) {
         tls["subject"] = info->subject;
         tls["sans"] = info->sans;
         tls["not_after"] = clicklog::rfc3339_ms(info->not_after_ms);
         tls["days_left"] = (info->not_after_ms - ctx.now_ms) / 86400000;
       } else {
-        tls["error"] = "cannot read a certificate from " + d.tls->cert;
+        tls["error"] = d.tls_auto ? "ACME has not issued a certificate yet"
+                                  : "cannot read a certificate from " + cert;
       }
     }
     const auto& r = recent[&d];

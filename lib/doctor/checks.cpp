@@ -77,9 +77,11 @@ Check certificate(const DomainObservations& o) {
   if (!o.tls) return skip("certificate", "not checked");
   const auto& t = *o.tls;
   const std::string fix_serve =
-      "serve a certificate for " + o.host +
-      " from a CA browsers trust, with its intermediate certificates (the full chain: "
-      "fullchain.pem), in the domain's tls (or the CDN's); --ca-file for a private CA";
+      o.tls_auto ? "the domain has tls: auto: see the ACME check for why no certificate is served"
+                 : "serve a certificate for " + o.host +
+                       " from a CA browsers trust, with its intermediate certificates (the full "
+                       "chain: fullchain.pem), in the domain's tls (or the CDN's); --ca-file for a "
+                       "private CA";
   if (!t.error.empty())
     return fail("certificate", "no TLS handshake with " + o.origin + ": " + t.error, fix_serve);
   const auto& c = t.certificate;
@@ -91,9 +93,42 @@ Check certificate(const DomainObservations& o) {
   seen += ", expires " + date_of(c.not_after_ms / 1000) + " (" + std::to_string(days) + " days)";
   if (days < kExpiryWarningDays)
     return fail("certificate", seen,
-                "renew it now (certbot or lego with a deploy hook `systemctl reload linktrack`; "
-                "new handshakes see the new file after a reload)");
+                o.tls_auto ? "ACME should have renewed it: see the ACME check"
+                           : "renew it now (certbot or lego with a deploy hook `systemctl reload "
+                             "linktrack`; new handshakes see the new file after a reload)");
   return pass("certificate", seen);
+}
+
+// tls: auto: what the ACME storage every node shares says of this domain's certificate.
+Check acme_status(const DomainObservations& o) {
+  if (!o.tls_auto)
+    return skip("ACME", "the domain has its own certificate files (tls: {cert, key})");
+  const std::string why =
+      "the CA must reach this server: HTTP-01 asks http://" + o.host +
+      "/.well-known/acme-challenge/ on port 80, TLS-ALPN-01 a handshake on port 443 (a CDN or "
+      "proxy in front answers neither); then `linktrack certs renew " +
+      o.domain + " -c CONFIG` and `linktrack certs list -c CONFIG`";
+  if (!o.acme) return fail("ACME", "no acme section in the config", "add acme: {directory, email}");
+  const auto& a = *o.acme;
+  if (a.failures > 0)
+    return fail(
+        "ACME",
+        std::to_string(a.failures) + " attempt" + (a.failures == 1 ? "" : "s") +
+            " in a row failed, the last: " + a.last_error + "; next try " + date_of(a.next_try) +
+            (a.not_after > 0 ? "; still serving the certificate valid until " + date_of(a.not_after)
+                             : ""),
+        why);
+  if (a.not_after == 0)
+    return fail("ACME", "no certificate issued yet (is `linktrack serve` running?)", why);
+  if (a.not_after <= o.now_s)
+    return fail("ACME", "the stored certificate expired " + date_of(a.not_after), why);
+  if (a.renew_from + 86400 < o.now_s)
+    return fail("ACME",
+                "due for renewal since " + date_of(a.renew_from) + " and not renewed; expires " +
+                    date_of(a.not_after),
+                why);
+  return pass("ACME",
+              "issued, expires " + date_of(a.not_after) + ", renews from " + date_of(a.renew_from));
 }
 
 bool includes_subdomains(const std::string& hsts) {
@@ -281,6 +316,7 @@ std::vector<Check> viewer(const DomainObservations& o) {
 std::vector<Check> evaluate(const DomainObservations& o) {
   std::vector<Check> out = {dns(o),
                             certificate(o),
+                            acme_status(o),
                             hsts(o),
                             http_redirect(o),
                             deep_link_file(o, o.apple_app_site_association, true),
@@ -289,7 +325,8 @@ std::vector<Check> evaluate(const DomainObservations& o) {
   if (o.dns.addresses.empty()) {
     // Nothing else could be reached: one failure says it, the rest would only repeat it.
     for (auto& c : out)
-      if (c.name != "DNS") c = skip(c.name, "not checked: the name does not resolve");
+      if (c.name != "DNS" && c.name != "ACME")
+        c = skip(c.name, "not checked: the name does not resolve");
     return out;
   }
   for (auto& c : viewer(o)) out.push_back(std::move(c));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "acme/inventory.hpp"
 #include "net/certificate_info.hpp"
 
 namespace linktrack::doctor {
@@ -46,6 +47,8 @@ struct DomainObservations {
   std::vector<std::string> target_addresses;
   DnsAnswer dns;
   std::optional<TlsAnswer> tls;
+  bool tls_auto = false;                     // `tls: auto`: the certificate comes from ACME
+  std::optional<acme::CertificateRow> acme;  // tls: auto: what the shared ACME storage records
   std::string registrable;  // example.com for links.example.com; empty when the host is it
   std::optional<HttpAnswer> registrable_root;
   std::optional<HttpAnswer> http_root;  // http://host/ (https domains: should redirect)

@@ -253,6 +253,14 @@ DomainObservations observe(const config::Config& config, const config::Domain& d
   o.origin = scheme + "://" + o.host + domain.public_port_suffix;
   o.trusted_proxies = config.trusted_proxies;
   o.now_s = static_cast<std::int64_t>(std::time(nullptr));
+  o.tls_auto = domain.tls_auto;
+  if (domain.tls_auto && config.acme) {
+    // Read before any probe: the storage says why a handshake below may fail.
+    const auto rows = acme::certificate_rows(acme::Storage(config.acme->storage), {domain.host},
+                                             config.acme->renew_before_seconds);
+    for (const auto& row : rows)
+      if (row.host == domain.host) o.acme = row;
+  }
   if (options.target) {
     o.target = dns_name(*options.target);
     o.target_addresses = resolve(o.target, options).addresses;

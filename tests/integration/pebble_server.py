@@ -46,7 +46,10 @@ class Pebble:
             "httpPort": self.http_port, "tlsPort": self.https_port,
             "ocspResponderURL": "", "externalAccountBindingRequired": False,
             "certificateValidityPeriod": self.validity}}))
-        self.log = open(os.path.join(self.dir, "pebble.log"), "w+")
+        # O_APPEND: pebble and challtestsrv share the file, and reading it must not move
+        # where they write.
+        self.log_path = os.path.join(self.dir, "pebble.log")
+        self.log = open(self.log_path, "a")
         self.dns = subprocess.Popen(
             ["pebble-challtestsrv", "-dns01", f"127.0.0.1:{self.dns_port}", "-http01", "",
              "-https01", "", "-tlsalpn01", "", "-management", f"127.0.0.1:{self.challtest_port}",
@@ -85,9 +88,8 @@ class Pebble:
         return pem
 
     def output(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
+        with open(self.log_path, errors="replace") as log:
+            return log.read()
 
     def __exit__(self, *exc):
         self.stop()

@@ -111,3 +111,46 @@ TEST_CASE("doctor: the registrable domain comes from the Public Suffix List") {
   CHECK(doctor::registrable_domain("links.mail.example.co.uk") == "example.co.uk");
   CHECK(doctor::registrable_domain("example.com").empty());
 }
+
+TEST_CASE("doctor: a tls: auto domain is judged by what the ACME storage records") {
+  auto o = healthy();
+  CHECK(named(doctor::evaluate(o), "ACME").outcome == doctor::Outcome::skip);
+
+  o.tls_auto = true;
+  o.acme = acme::CertificateRow{.host = o.domain,
+                                .configured = true,
+                                .not_after = kNow + 60 * 86400,
+                                .renew_from = kNow + 30 * 86400};
+  auto checks = doctor::evaluate(o);
+  CHECK(named(checks, "ACME").outcome == doctor::Outcome::pass);
+  CHECK(named(checks, "ACME").detail.find("renews from") != std::string::npos);
+
+  // A failing renewal: the old certificate still serves, the check names the error and the way.
+  o.acme->failures = 3;
+  o.acme->last_error = "urn:ietf:params:acme:error:connection: connection refused";
+  o.acme->next_try = kNow + 600;
+  checks = doctor::evaluate(o);
+  const auto& failing = named(checks, "ACME");
+  CHECK(failing.outcome == doctor::Outcome::fail);
+  CHECK(failing.detail.find("3 attempts in a row") != std::string::npos);
+  CHECK(failing.detail.find("connection refused") != std::string::npos);
+  CHECK(failing.detail.find("still serving") != std::string::npos);
+  CHECK(failing.fix.find("certs renew links.example.com") != std::string::npos);
+  CHECK(failing.fix.find("port 80") != std::string::npos);
+
+  // Never issued: the handshake fails too, and its fix points here instead of at certbot.
+  o.acme = acme::CertificateRow{.host = o.domain, .configured = true};
+  o.tls->error = "tlsv1 alert internal error";
+  checks = doctor::evaluate(o);
+  CHECK(named(checks, "ACME").detail.find("no certificate issued yet") != std::string::npos);
+  CHECK(named(checks, "certificate").fix.find("ACME check") != std::string::npos);
+
+  // Overdue: past its renewal time by more than a day and not renewed.
+  o = healthy();
+  o.tls_auto = true;
+  o.acme = acme::CertificateRow{.host = o.domain,
+                                .configured = true,
+                                .not_after = kNow + 5 * 86400,
+                                .renew_from = kNow - 10 * 86400};
+  CHECK(named(doctor::evaluate(o), "ACME").detail.find("due for renewal") != std::string::npos);
+}
