@@ -99,10 +99,9 @@ Check certificate(const DomainObservations& o) {
   return pass("certificate", seen);
 }
 
-// tls: auto: what the ACME storage every node shares says of this domain's certificate.
+// tls: auto: what the ACME storage every node shares says of this domain's certificate (only
+// those domains get the line).
 Check acme_status(const DomainObservations& o) {
-  if (!o.tls_auto)
-    return skip("ACME", "the domain has its own certificate files (tls: {cert, key})");
   const std::string why =
       "the CA must reach this server: HTTP-01 asks http://" + o.host +
       "/.well-known/acme-challenge/ on port 80, TLS-ALPN-01 a handshake on port 443 (a CDN or "
@@ -316,12 +315,12 @@ std::vector<Check> viewer(const DomainObservations& o) {
 std::vector<Check> evaluate(const DomainObservations& o) {
   std::vector<Check> out = {dns(o),
                             certificate(o),
-                            acme_status(o),
                             hsts(o),
                             http_redirect(o),
                             deep_link_file(o, o.apple_app_site_association, true),
                             deep_link_file(o, o.assetlinks, false),
                             healthz(o)};
+  if (o.tls_auto) out.insert(out.begin() + 2, acme_status(o));
   if (o.dns.addresses.empty()) {
     // Nothing else could be reached: one failure says it, the rest would only repeat it.
     for (auto& c : out)
