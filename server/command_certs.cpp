@@ -20,6 +20,16 @@ std::vector<std::string> auto_hosts(const config::Config& c) {
   return hosts;
 }
 
+// The config, or null after saying why (not loadable, or no acme section to read).
+std::shared_ptr<const config::Config> load_with_acme(const std::string& path) {
+  auto config = load_or_report(path);
+  if (config && !config->acme) {
+    std::cerr << "error: " << path << " has no acme section\n";
+    return nullptr;
+  }
+  return config;
+}
+
 }  // namespace
 
 void add_certs(CLI::App& app, int& exit_code) {
@@ -37,37 +47,27 @@ void add_certs(CLI::App& app, int& exit_code) {
   add_config_option(*list, a->config_path);
   list->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   list->callback([a, &exit_code] {
-    auto config = load_or_report(a->config_path);
+    auto config = load_with_acme(a->config_path);
     if (!config) {
-      exit_code = 2;
-      return;
-    }
-    if (!config->acme) {
-      std::cerr << "error: " << a->config_path << " has no acme section\n";
       exit_code = 2;
       return;
     }
     acme::Storage storage(config->acme->storage);
     const auto rows =
         acme::certificate_rows(storage, auto_hosts(*config), config->acme->renew_before_seconds);
-    std::cout << (a->format == "json"
-                      ? acme::render_rows_json(rows)
-                      : acme::render_rows_table(rows, util::unix_now_ms() / 1000));
+    std::cout << (a->format == "json" ? acme::render_rows_json(rows)
+                                      : acme::render_rows_table(rows, util::unix_now_ms() / 1000));
   });
 
   auto* renew = certs->add_subcommand(
       "renew", "Ask the running server (any node sharing acme.storage) to renew HOST now");
   add_config_option(*renew, a->config_path);
   renew->add_option("host", a->host, "A tls: auto domain's host or an on-demand name")->required();
-  renew->add_option("--wait", a->wait_s, "Seconds to wait for the new certificate (0: do not wait)");
+  renew->add_option("--wait", a->wait_s,
+                    "Seconds to wait for the new certificate (0: do not wait)");
   renew->callback([a, &exit_code] {
-    auto config = load_or_report(a->config_path);
+    auto config = load_with_acme(a->config_path);
     if (!config) {
-      exit_code = 2;
-      return;
-    }
-    if (!config->acme) {
-      std::cerr << "error: " << a->config_path << " has no acme section\n";
       exit_code = 2;
       return;
     }
