@@ -199,8 +199,7 @@ void AcmeService::ensure_account() {
   account_key_ = std::make_unique<acme::AccountKey>(std::move(key));
   transport_ = std::make_unique<acme::HttpTransport>(a.ca_file, 30000, nullptr);
   auto client = std::make_unique<acme::Client>(
-      *transport_, *account_key_, a.directory,
-      [this](std::chrono::milliseconds ms) {
+      *transport_, *account_key_, a.directory, [this](std::chrono::milliseconds ms) {
         std::unique_lock wait_lock(mutex_);
         wake_.wait_for(wait_lock, ms, [this] { return stopping_.load(); });
         return !stopping_;
@@ -239,7 +238,6 @@ bool AcmeService::attempt(const std::string& host, Managed& m) {
     m.failures = 0;
     m.next_try = 0;
     m.last_error.clear();
-    (renewal ? renewed_ : issued_).fetch_add(1);
     spdlog::info("acme: {} certificate for {} (valid until {}, renewal from {})",
                  renewal ? "renewed the" : "obtained a", fmt::join(m.names, ", "),
                  when(m.not_after), when(m.renew_at));
@@ -248,6 +246,8 @@ bool AcmeService::attempt(const std::string& host, Managed& m) {
       std::lock_guard status_lock(mutex_);
       failing_[host] = 0;
     }
+    // Counted last: whoever sees the count sees the status file and the gauges with it.
+    (renewal ? renewed_ : issued_).fetch_add(1);
     return true;
   } catch (const std::exception& e) {
     std::int64_t retry_after = 0;
@@ -262,7 +262,6 @@ bool AcmeService::attempt(const std::string& host, Managed& m) {
     ++m.failures;
     m.last_error = e.what();
     m.next_try = now + acme::backoff_seconds(m.failures, retry_after);
-    failures_.fetch_add(1);
     if (renewal)
       spdlog::warn(
           "acme: renewing {} failed ({} in a row): {}; still serving the certificate valid until "
@@ -272,21 +271,20 @@ bool AcmeService::attempt(const std::string& host, Managed& m) {
       spdlog::warn("acme: obtaining a certificate for {} failed ({} in a row): {}; next try at {}",
                    host, m.failures, e.what(), when(m.next_try));
     write_status(host, m);
-    std::lock_guard status_lock(mutex_);
-    failing_[host] = m.failures;
+    {
+      std::lock_guard status_lock(mutex_);
+      failing_[host] = m.failures;
+    }
+    failures_.fetch_add(1);  // last, as above
     return false;
   }
 }
 
 void AcmeService::write_status(const std::string& host, const Managed& m) const {
-  nlohmann::json j = {{"host", host},
-                      {"names", m.names},
-                      {"not_after", m.not_after},
-                      {"renew_at", m.renew_at},
-                      {"failures", m.failures},
-                      {"last_error", m.last_error},
-                      {"next_try", m.next_try},
-                      {"updated", now_s()}};
+  nlohmann::json j = {
+      {"host", host},           {"names", m.names},       {"not_after", m.not_after},
+      {"renew_at", m.renew_at}, {"failures", m.failures}, {"last_error", m.last_error},
+      {"next_try", m.next_try}, {"updated", now_s()}};
   try {
     storage_.write_status(host, j.dump(2) + "\n");
   } catch (const std::exception& e) {
