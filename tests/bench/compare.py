@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Runs linktrack and nginx (static return 302 with the same Set-Cookie headers) with the same
-certificate, one thread/worker each on CPU 0, and drives them with wrk on CPU 1, alternating
-A B A B. Prints a table (figure, linktrack, nginx, ratio) and writes it as JSON under
-tests/bench/results/. Called by compare.sh, which installs wrk and nginx and builds linktrack.
-With --webhook, a third server joins the rotation: linktrack delivering every event to a
-webhook receiver in this process (tests/integration/webhook_receiver.py, verifying signatures),
-as an operator with a CRM endpoint runs it, so its ratio to nginx comes from the same run as
-the plain one's; the table then also says whether every event arrived."""
+"""Runs linktrack against two nginx servers doing the same answer with the same certificate:
+`nginx` a static `return 302` with the same Set-Cookie headers, `nginx-log` the same writing
+every request to an access log on disk (request line, client, user agent, referer; buffer=64k),
+the fair floor for a server that logs every click. One thread/worker each on CPU 0, wrk on CPU
+1, alternating A B C A B C. Each scenario runs with two request shapes: wrk's (Host and a path)
+and a browser's (the 17 headers, about 900 bytes, current Chrome sends on a link click).
+Prints a table (figure, each server, linktrack's ratio to each nginx) and writes it as JSON
+under tests/bench/results/. Called by compare.sh, which installs wrk and nginx and builds
+linktrack. With --webhook, linktrack delivering every event to a webhook receiver in this
+process (tests/integration/webhook_receiver.py, verifying signatures) joins the rotation, and
+the table also says whether every event arrived."""
 
 import argparse
 import datetime
@@ -79,6 +82,38 @@ WEBHOOK_SECRET = "whsec_" + SECRET
 WITH_WEBHOOK = "linktrack+webhook"
 
 
+# What current Chrome sends when a link in a webmail is clicked (the Cookie a returning
+# visitor of the tracking domain has): 17 header lines, about 900 bytes with the request line.
+BROWSER_HEADERS = [
+    ("Connection", "keep-alive"),
+    ("sec-ch-ua", '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"'),
+    ("sec-ch-ua-mobile", "?0"),
+    ("sec-ch-ua-platform", '"Windows"'),
+    ("Upgrade-Insecure-Requests", "1"),
+    ("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+                   "Gecko) Chrome/131.0.0.0 Safari/537.36"),
+    ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+               "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"),
+    ("Sec-Fetch-Site", "cross-site"),
+    ("Sec-Fetch-Mode", "navigate"),
+    ("Sec-Fetch-User", "?1"),
+    ("Sec-Fetch-Dest", "document"),
+    ("Referer", "https://mail.google.com/"),
+    ("Accept-Encoding", "gzip, deflate, br, zstd"),
+    ("Accept-Language", "en-US,en;q=0.9,de;q=0.8"),
+    ("Priority", "u=0, i"),
+    ("Cookie", "lt_campaign=spring-2026; lt_recipient=100042; _ga=GA1.1.1234567890.1700000000"),
+]
+
+
+def browser_request(path, host):
+    """One browser-shaped request, as bytes (instructions.py sends it; the JSON names its size)."""
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}"] + [f"{k}: {v}" for k, v in BROWSER_HEADERS]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+SHAPES = ("wrk", "browser")
+NGINX = ("nginx-log", "nginx")  # the comparisons, in the table's order
+
+
 class Servers:
     def __init__(self, binary, tmp, webhook_url=None):
         self.binary, self.tmp = binary, tmp
@@ -117,26 +152,49 @@ domains:
       names: {{campaign: lt_campaign, template: lt_template, message: lt_message, recipient: lt_recipient}}
     append_query: {{utm_source: email}}
 """)
+        with open(self.config) as f:
+            text = f.read()
+        # Two threads, the same log: reported only.
+        with open(f"{tmp}/linktrack-2.yaml", "w") as f:
+            f.write(text.replace("threads: 1", "threads: 2"))
         self.webhook_config = None
         if webhook_url:
             # The same server with its own log, delivering to the receiver.
             self.webhook_config = f"{tmp}/linktrack-webhook.yaml"
-            with open(self.config) as f:
-                text = f.read().replace("store: {path: clicks.db}",
-                                        "store: {path: clicks-webhook.db}")
             with open(self.webhook_config, "w") as f:
-                f.write(text + f"""webhooks:
+                f.write(text.replace("store: {path: clicks.db}",
+                                     "store: {path: clicks-webhook.db}") + f"""webhooks:
   - {{id: bench, url: "{webhook_url}", secret: "{WEBHOOK_SECRET}", allow_private: true}}
 """)
+        for workers in (1, 2):
+            for name in NGINX:
+                with open(f"{tmp}/{name}-{workers}.conf", "w") as f:
+                    f.write(self.nginx_conf(workers, name == "nginx-log"))
+        # A few thousand distinct real tokens, as an email campaign would produce.
+        lines = "".join(json.dumps({"url": f"https://www.example.com/products/item-{i}?ref=nl",
+                                    "campaign": "spring-2026", "template": "7890",
+                                    "message": f"{i:032x}", "recipient": str(100000 + i),
+                                    "link": str(i % 12 + 1)}) + "\n" for i in range(3000))
+        for host in (HOST, PLAIN_HOST):
+            out = subprocess.run([binary, "sign", "-c", self.config, "--domain", host, "--batch"],
+                                 input=lines, capture_output=True, text=True, check=True).stdout
+            with open(f"{tmp}/paths-{host}.txt", "w") as f:
+                for url in out.split():
+                    f.write(url.split(host, 1)[1] + "\n")
+
+    def nginx_conf(self, workers, log):
+        tmp = self.tmp
         cookie_lines = "\n".join(f'      add_header Set-Cookie "{c}" always;' for c in COOKIES)
-        with open(f"{tmp}/nginx.conf", "w") as f:
-            f.write(f"""worker_processes 1;
+        access = (f"""  log_format click '$remote_addr [$time_local] "$request" $status '
+                   '"$http_user_agent" "$http_referer"';
+  access_log {tmp}/nginx-access.log click buffer=64k;""" if log else "  access_log off;")
+        return f"""worker_processes {workers};
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log warn;
 events {{ worker_connections 50000; }}
 http {{
-  access_log off;
+{access}
   keepalive_requests 100000000;
   keepalive_timeout 300s;
   ssl_protocols TLSv1.2 TLSv1.3;
@@ -154,32 +212,23 @@ http {{
     }}
   }}
 }}
-""")
-        # A few thousand distinct real tokens, as an email campaign would produce.
-        lines = "".join(json.dumps({"url": f"https://www.example.com/products/item-{i}?ref=nl",
-                                    "campaign": "spring-2026", "template": "7890",
-                                    "message": f"{i:032x}", "recipient": str(100000 + i),
-                                    "link": str(i % 12 + 1)}) + "\n" for i in range(3000))
-        for host in (HOST, PLAIN_HOST):
-            out = subprocess.run([binary, "sign", "-c", self.config, "--domain", host, "--batch"],
-                                 input=lines, capture_output=True, text=True, check=True).stdout
-            with open(f"{tmp}/paths-{host}.txt", "w") as f:
-                for url in out.split():
-                    f.write(url.split(host, 1)[1] + "\n")
+"""
 
-    def start(self, which):
+    def start(self, which, workers=1):
+        cpus = "0" if workers == 1 else "0,1"
         if which.startswith("linktrack"):
-            config = self.webhook_config if which == WITH_WEBHOOK else self.config
+            config = {WITH_WEBHOOK: self.webhook_config}.get(which) or (
+                self.config if workers == 1 else f"{self.tmp}/linktrack-2.yaml")
             subprocess.run([self.binary, "migrate", "-c", config], check=True,
                            capture_output=True)
-            self.proc = subprocess.Popen(["taskset", "-c", "0", self.binary, "serve", "-c",
+            self.proc = subprocess.Popen(["taskset", "-c", cpus, self.binary, "serve", "-c",
                                           config], stdout=subprocess.DEVNULL,
                                          stderr=open(f"{self.tmp}/linktrack.log", "a"))
             wait_port(self.lt["https"])
             return self.lt
-        self.proc = subprocess.Popen(["taskset", "-c", "0", "nginx", "-c", f"{self.tmp}/nginx.conf",
-                                      "-p", self.tmp], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(["taskset", "-c", cpus, "nginx", "-c",
+                                      f"{self.tmp}/{which}-{workers}.conf", "-p", self.tmp],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(self.ngx["https"])
         return self.ngx
 
@@ -198,8 +247,10 @@ for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
 local close = %(close)s
 local pause = %(pause)d
 math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+local shape = {%(headers)s}
 request = function()
   local headers = {["Host"] = "%(host)s"}
+  for i = 1, #shape, 2 do headers[shape[i]] = shape[i + 1] end
   if close then headers["Connection"] = "close" end
   return wrk.format("GET", paths[math.random(#paths)], headers)
 end
@@ -209,15 +260,25 @@ end
 """
 
 
-def wrk(tmp, url, connections, duration, close=False, pause=0):
+def lua_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrk(tmp, url, connections, duration, close=False, pause=0, shape="wrk", cpus="1",
+        threads=1):
     host = HOST if url.startswith("https") else PLAIN_HOST
-    script = f"{tmp}/wrk-{host}-{int(close)}-{pause}.lua"
+    script = f"{tmp}/wrk-{host}-{int(close)}-{pause}-{shape}.lua"
+    headers = BROWSER_HEADERS if shape == "browser" else []
     with open(script, "w") as f:
         f.write(LUA % {"paths": f"{tmp}/paths-{host}.txt", "close": "true" if close else "false",
-                       "pause": pause, "host": host})
-    out = subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}",
-                          f"-d{duration}s", "--latency", "-s", script, url],
-                         capture_output=True, text=True, timeout=duration + 60).stdout
+                       "pause": pause, "host": host,
+                       "headers": ", ".join(f"{lua_string(k)}, {lua_string(v)}"
+                                            for k, v in headers)})
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
+               script, url]
+    if cpus:
+        command = ["taskset", "-c", cpus] + command
+    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60).stdout
     def latency(p):
         m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
         if not m:
@@ -269,10 +330,13 @@ def main():
         receiver = Receiver([WEBHOOK_SECRET]).__enter__()
         receiver.count_only = True
     servers = Servers(binary, tmp, receiver.url if receiver else None)
-    names = ["linktrack"] + ([WITH_WEBHOOK] if receiver else []) + ["nginx"]
-    ours = names[:-1]
-    scenarios = [("http_keepalive", "http", False, 64), ("https_new_connection", "https", True, 64),
-                 ("https_keepalive", "https", False, 64)]
+    ours = ["linktrack"] + ([WITH_WEBHOOK] if receiver else [])
+    names = ours + list(NGINX)
+    scenarios = [(f"{kind} {shape}", scheme, close, shape)
+                 for kind, scheme, close in (("http_keepalive", "http", False),
+                                             ("https_keepalive", "https", False),
+                                             ("https_new_connection", "https", True))
+                 for shape in SHAPES]
     results = {s[0]: {n: [] for n in names} for s in scenarios}
     peak = {n: 0 for n in names}
     clicks_sent = {n: 0 for n in ours}
@@ -283,32 +347,51 @@ def main():
         clicks_sent[name] += c
         dropped[name] += d
 
-    try:
-        for rnd in range(args.rounds):
-            for name in names:
-                ports = servers.start(name)
-                for scenario, scheme, close, conns in scenarios:
-                    r = wrk(tmp, f"{scheme}://127.0.0.1:{ports[scheme]}", conns, args.duration, close)
-                    results[scenario][name].append(r)
-                    print(f"round {rnd + 1} {name:17} {scenario:22} {r['rps']:>10.0f} req/s "
-                          f"p50 {r['p50_ms']} ms p99 {r['p99_ms']} ms", flush=True)
-                peak[name] = max(peak[name], process_tree_hwm(servers.proc.pid))
-                if name in ours:
-                    count_clicks(name, ports)
-                servers.stop()
-
-        # Latency at half of linktrack's peak keep-alive rate, paced (1 request per connection
-        # per millisecond at most).
-        half = statistics.mean(r["rps"] for r in results["http_keepalive"]["linktrack"]) / 2
-        paced_conns = max(1, round(half / 1000))
-        half_rate = {}
-        for name in names:
-            ports = servers.start(name)
-            half_rate[name] = wrk(tmp, f"http://127.0.0.1:{ports['http']}", paced_conns,
-                                  args.duration, pause=1)
+    def run(name, **wrk_args):
+        """One server started, measured and stopped: its clicks counted when it is ours."""
+        ports = servers.start(name, wrk_args.pop("workers", 1))
+        try:
+            return wrk_args.pop("each")(ports)
+        finally:
+            peak[name] = max(peak[name], process_tree_hwm(servers.proc.pid))
             if name in ours:
                 count_clicks(name, ports)
             servers.stop()
+
+    try:
+        for rnd in range(args.rounds):
+            for name in names:
+                def each(ports, name=name):
+                    for scenario, scheme, close, shape in scenarios:
+                        r = wrk(tmp, f"{scheme}://127.0.0.1:{ports[scheme]}", 64, args.duration,
+                                close, shape=shape)
+                        results[scenario][name].append(r)
+                        print(f"round {rnd + 1} {name:17} {scenario:30} {r['rps']:>10.0f} req/s "
+                              f"p50 {r['p50_ms']} ms p99 {r['p99_ms']} ms", flush=True)
+                run(name, each=each)
+
+        # Latency at half and at 80% of linktrack's peak (browser-shaped HTTP keep-alive),
+        # paced: each connection sends a request, waits for the answer, then 1 ms.
+        peak_rps = statistics.mean(r["rps"] for r in results["http_keepalive browser"]["linktrack"])
+        paced = {}
+        for share in (0.5, 0.8):
+            connections = max(1, round(peak_rps * share / 1000))
+            for name in names:
+                paced[(share, name)] = run(name, each=lambda ports: wrk(
+                    tmp, f"http://127.0.0.1:{ports['http']}", connections, args.duration,
+                    pause=1, shape="browser"))
+                r = paced[(share, name)]
+                print(f"{share:.0%} of peak  {name:17} {r['rps']:>10.0f} req/s p50 {r['p50_ms']} "
+                      f"ms p99 {r['p99_ms']} ms", flush=True)
+
+        # Reported only: two threads/workers on both CPUs, wrk beside them (it has no core
+        # of its own here, so these are not a fair ratio, only a direction).
+        two = {}
+        for name in ["linktrack"] + list(NGINX):
+            two[name] = run(name, workers=2, each=lambda ports: wrk(
+                tmp, f"http://127.0.0.1:{ports['http']}", 64, args.duration, shape="browser",
+                cpus=None, threads=2))
+            print(f"2 threads        {name:17} {two[name]['rps']:>10.0f} req/s", flush=True)
 
         # Memory of 10,000 idle keep-alive connections.
         idle = {}
@@ -316,7 +399,7 @@ def main():
             ports = servers.start(name)
             time.sleep(0.5)
             pid = servers.proc.pid
-            if name == "nginx":
+            if name in NGINX:
                 pid = int(open(f"/proc/{pid}/task/{pid}/children").read().split()[0])
             before = rss_kib(pid)
             socks = idle_connections(ports["http"], 10000)
@@ -351,25 +434,31 @@ def main():
     for scenario, *_ in scenarios:
         for key, label in (("rps", "req/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms")):
             table.append((f"{scenario} {label}", [mean(scenario, n, key) for n in names]))
-    for key, label in (("rps", "req/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms")):
-        table.append((f"half-peak ({half:.0f}/s target) {label}",
-                      [half_rate[n][key] for n in names]))
+    for share in (0.5, 0.8):
+        for key, label in (("rps", "req/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms")):
+            table.append((f"{share:.0%} of peak ({peak_rps * share:.0f}/s target) {label}",
+                          [paced[(share, n)][key] for n in names]))
+    table.append(("2 threads/workers, wrk beside them (reported only) req/s",
+                  [two[n]["rps"] if n in two else None for n in names]))
     table.append(("peak RSS KiB", [peak[n] for n in names]))
     table.append(("bytes per idle keep-alive connection", [idle[n] for n in names]))
 
     fmt = lambda v: "-" if v is None else (f"{v:.3f}" if isinstance(v, float) and v < 100 else f"{v:.0f}")
+    ratio_names = [(o, n) for o in ours for n in NGINX]
+    ratio_label = lambda o, n: ("+wh/" if o == WITH_WEBHOOK else "") + n
     print()
-    print(f"{'figure':52} " + " ".join(f"{n:>17}" for n in names) + " " +
-          " ".join(f"{'ratio ' + ('+wh' if n == WITH_WEBHOOK else ''):>9}" for n in ours))
+    print(f"{'figure':62} " + " ".join(f"{n:>17}" for n in names) + " " +
+          " ".join(f"{ratio_label(o, n):>13}" for o, n in ratio_names))
     out_rows = []
     for label, values in table:
-        ratios = [(v / values[-1]) if (v is not None and values[-1]) else None
-                  for v in values[:-1]]
-        print(f"{label:52} " + " ".join(f"{fmt(v):>17}" for v in values) + " " +
-              " ".join(f"{('-' if r is None else f'{r:.2f}'):>9}" for r in ratios))
-        row = {"figure": label, **dict(zip(names, values)), "ratio": ratios[0]}
-        if receiver:
-            row["ratio_with_webhook"] = ratios[1]
+        by = dict(zip(names, values))
+        ratios = {(o, n): (by[o] / by[n]) if (by[o] is not None and by[n]) else None
+                  for o, n in ratio_names}
+        print(f"{label:62} " + " ".join(f"{fmt(v):>17}" for v in values) + " " +
+              " ".join(f"{('-' if r is None else f'{r:.2f}'):>13}" for r in ratios.values()))
+        row = {"figure": label, **by}
+        for (o, n), r in ratios.items():
+            row[f"ratio{'_with_webhook' if o == WITH_WEBHOOK else ''}_to_{n.replace('-', '_')}"] = r
         out_rows.append(row)
     ok = all(rows[n] == clicks_sent[n] for n in ours)
     for n in ours:
@@ -380,6 +469,10 @@ def main():
         print(f"{WITH_WEBHOOK}: events delivered to the webhook {'equal' if delivered == rows[WITH_WEBHOOK] else 'DIFFER FROM'} "
               f"the events in SQLite ({delivered} / {rows[WITH_WEBHOOK]})")
         ok = ok and delivered == rows[WITH_WEBHOOK]
+    with open(f"{tmp}/paths-{HOST}.txt") as f:
+        first_path = f.readline().strip()
+    where = machine()
+    print(f"machine: {where['cpu']}, {where['cores']} cores, kernel {where['kernel']}")
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
@@ -388,9 +481,13 @@ def main():
     path = f"tests/bench/results/{stamp}.json"
     with open(path, "w") as f:
         json.dump({"commit": commit, "date": stamp, "duration_s": args.duration,
-                   "rounds": args.rounds, "cpus": "servers on CPU 0, wrk on CPU 1",
-                   "machine": machine(), "rows": out_rows,
+                   "rounds": args.rounds,
+                   "cpus": "servers on CPU 0, wrk on CPU 1 (the 2-thread row: both CPUs, shared)",
+                   "machine": where, "browser_request_headers": len(BROWSER_HEADERS) + 1,
+                   "browser_request_bytes": len(browser_request(first_path, HOST)),
+                   "rows": out_rows,
                    "events_match": all(rows[n] == clicks_sent[n] for n in ours),
+                   "events": {n: {"rows": rows[n], "302s": clicks_sent[n]} for n in ours},
                    "events_dropped": dropped,
                    "webhook_events_delivered": receiver.events_received if receiver else None},
                   f, indent=2)

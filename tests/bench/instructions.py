@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Instructions per click, counted by valgrind's callgrind: the I/O thread's (parse, verify,
-cookies, response, hand-off) and the click writer's. Unlike requests per second these counts do
-not move with the machine's load, so they compare commits exactly. One plain-HTTP keep-alive
-connection (TLS with --https) sends the same real tokens compare.py uses; counting starts after
-a warm-up.
+"""Instructions per click, counted by valgrind's callgrind, by stage: the I/O thread's (parse,
+token, destination, cookies, classification, event, response, queue, the rest: sockets and
+Asio) and the click writer's per event. Unlike requests per second these counts do not move
+with the machine's load, so they compare commits exactly. One plain-HTTP keep-alive connection
+(TLS with --https) sends the same real tokens compare.py uses, as a browser sends them
+(compare.BROWSER_HEADERS; --shape wrk for Host and path only); counting starts after a warm-up.
 Called by instructions.sh, which installs valgrind and builds linktrack."""
 
 import argparse
@@ -17,11 +18,29 @@ import time
 import compare
 
 
+# Each stage: the functions whose inclusive cost it is (summed), and stages inside it to take
+# out. Names as callgrind_annotate prints them (a substring of the line).
+STAGES = [
+    ("parse", ["boost::beast::http::basic_parser<true>::put(",
+               "linktrack::server::scan_headers(", "linktrack::server::request_view("], []),
+    ("token", ["linktrack::token::TokenCodec::decode("], []),
+    ("destination", ["linktrack::net::destination_problem(", "linktrack::http::append_query("], []),
+    ("cookies", ["linktrack::http::attribution_cookies("], []),
+    ("classification", ["linktrack::classify::Classifier::assess(",
+                        "linktrack::classify::evidence_of("], []),
+    ("event build", ["::event_for("], ["classification"]),
+    ("response", ["::build(linktrack::http::Response"], []),
+    ("metrics", ["::Metrics::count(linktrack::http::Response const&)"], []),
+    ("queue", ["linktrack::clicklog::SqliteWriter::submit("], []),
+]
+
+
 def inclusive(annotated, name):
-    for line in annotated.splitlines():
-        if name in line:
-            return int(line.split()[0].replace(",", ""))
-    return 0
+    """The largest inclusive cost of a line naming `name` (a function may show up under several
+    instantiations; the outermost is the largest)."""
+    costs = [int(line.split()[0].replace(",", "")) for line in annotated.splitlines()
+             if name in line and line.strip()[:1].isdigit()]
+    return max(costs, default=0)
 
 
 def main():
@@ -29,6 +48,8 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--clicks", type=int, default=2000)
     ap.add_argument("--https", action="store_true", help="one TLS keep-alive connection instead")
+    ap.add_argument("--shape", choices=("browser", "wrk"), default="browser",
+                    help="the request: a browser's 17 headers, or Host and path only")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     tmp = tempfile.mkdtemp(prefix="linktrack-instructions-")
@@ -52,9 +73,9 @@ def main():
             conn = ctx.wrap_socket(conn, server_hostname=host)
 
         def click(i):
-            conn.sendall(f"GET {paths[i % len(paths)]} HTTP/1.1\r\nHost: {host}\r\n"
-                         "User-Agent: Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)\r\n"
-                         "Accept: */*\r\n\r\n".encode())
+            path = paths[i % len(paths)]
+            conn.sendall(compare.browser_request(path, host) if args.shape == "browser" else
+                         f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
             data = b""
             while b"Redirecting\n" not in data:
                 chunk = conn.recv(4096)
@@ -81,18 +102,25 @@ def main():
         with open(path) as f:
             return next(int(line.split()[1]) for line in f if line.startswith("summary:"))
     dump = max(dumps, key=summary)
-    annotated = subprocess.run(["callgrind_annotate", "--inclusive=yes", dump],
-                               capture_output=True, text=True, check=True).stdout
-    io = inclusive(annotated, "boost::asio::detail::scheduler::run(")
-    handler = inclusive(annotated, "linktrack::http::handle(")
-    writer = inclusive(annotated, "linktrack::clicklog::SqliteWriter::run()")
+    annotated = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100",
+                                dump], capture_output=True, text=True, check=True).stdout
     n = args.clicks
-    print(f"instructions per click over {n} {'HTTPS' if args.https else 'HTTP'} keep-alive clicks "
-          "(callgrind):")
-    print(f"  I/O thread          {io // n:8d}")
-    print(f"    of which handler  {handler // n:8d}  (token, destination, cookies, event)")
-    print(f"  click writer        {writer // n:8d}  (one event; batches stay small at this pace)")
-
+    io = inclusive(annotated, "boost::asio::detail::scheduler::run(")
+    writer = inclusive(annotated, "linktrack::clicklog::SqliteWriter::run()")
+    per_stage = {}
+    for label, functions, inner in STAGES:
+        cost = sum(inclusive(annotated, f) for f in functions)
+        per_stage[label] = cost - sum(per_stage[i] for i in inner)
+    print(f"instructions per click over {n} {'HTTPS' if args.https else 'HTTP'} keep-alive clicks, "
+          f"{args.shape}-shaped requests (callgrind):")
+    print(f"  I/O thread              {io // n:8d}")
+    for label, cost in per_stage.items():
+        print(f"    {label:20} {cost // n:8d}")
+    rest = io - sum(per_stage.values())
+    print(f"    {'the rest':20} {rest // n:8d}  (socket reads and writes, Asio, timers, routing)")
+    print(f"  click writer            {writer // n:8d}  (per event; batches stay small at this pace)")
+    if min(per_stage.values()) <= 0:
+        print("  note: a stage shows 0: its function was inlined or renamed; see STAGES")
 
 if __name__ == "__main__":
     main()
