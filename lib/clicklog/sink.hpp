@@ -14,7 +14,7 @@ class ClickSink {
   // Queues the event. `on_durable`, when given, runs (on the writer's thread) once the event is
   // committed, or with false if it was dropped or could not be written. Returns false when the
   // event was dropped (queue full); it is then counted, never silently lost.
-  virtual bool submit(ClickEvent event, std::function<void(bool)> on_durable = {}) = 0;
+  virtual bool submit(ClickEvent&& event, std::function<void(bool)> on_durable = {}) = 0;
   // Whether a click should be answered only once its event is durable (store.durability:
   // sync): the sink decides, so the front end and the writer never disagree.
   virtual bool answers_after_commit() const = 0;

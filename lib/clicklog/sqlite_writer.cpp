@@ -73,13 +73,13 @@ SqliteWriter::~SqliteWriter() {
   stop();
 }
 
-bool SqliteWriter::submit(ClickEvent event, std::function<void(bool)> on_durable) {
+bool SqliteWriter::submit(ClickEvent&& event, std::function<void(bool)> on_durable) {
   stats_.submitted.fetch_add(1, std::memory_order_relaxed);
   {
     std::unique_lock lock(mutex_);
     const std::size_t pending = queue_.size() + taken_.load(std::memory_order_relaxed);
     if (!stopping_ && pending < static_cast<std::size_t>(store_.queue_capacity)) {
-      queue_.push_back(Pending{std::move(event), std::move(on_durable)});
+      queue_.emplace_back(std::move(event), std::move(on_durable));
       stats_.queue_depth.store(pending + 1, std::memory_order_relaxed);
       priority_.on_submit(pending + 1, static_cast<std::size_t>(store_.queue_capacity));
       const bool full_batch = queue_.size() >= static_cast<std::size_t>(store_.batch_max);

@@ -43,7 +43,7 @@ class SqliteWriter final : public ClickSink {
   SqliteWriter(const config::Store& store, const Retention& retention, WriterStats& stats);
   ~SqliteWriter() override;
 
-  bool submit(ClickEvent event, std::function<void(bool)> on_durable = {}) override;
+  bool submit(ClickEvent&& event, std::function<void(bool)> on_durable = {}) override;
   bool answers_after_commit() const override {
     return store_.durability == config::Durability::sync;
   }
@@ -52,6 +52,8 @@ class SqliteWriter final : public ClickSink {
 
  private:
   struct Pending {
+    Pending(ClickEvent&& e, std::function<void(bool)>&& done)
+        : event(std::move(e)), on_durable(std::move(done)) {}
     ClickEvent event;
     std::function<void(bool)> on_durable;
   };

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "token/hmac_sha256.hpp"
 #include "token/payload.hpp"
 #include "token/varint.hpp"
 #include "util/base64.hpp"
@@ -14,24 +15,21 @@
 namespace linktrack::token {
 
 struct TokenCodec::KeyContexts {
-  EVP_MAC_CTX* mac = nullptr;
+  explicit KeyContexts(const DerivedKey& key) : mac(key.mac_key) {}
+  HmacSha256 mac;
   EVP_CIPHER_CTX* cipher = nullptr;
-  ~KeyContexts() {
-    EVP_MAC_CTX_free(mac);
-    EVP_CIPHER_CTX_free(cipher);
-  }
+  ~KeyContexts() { EVP_CIPHER_CTX_free(cipher); }
 };
 
 namespace {
 
 struct Algorithms {
-  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   EVP_CIPHER* aes_ctr = EVP_CIPHER_fetch(nullptr, "AES-256-CTR", nullptr);
 };
 
 const Algorithms& algorithms() {
   static const Algorithms a;  // fetched once; OpenSSL frees them at exit
-  if (!a.hmac || !a.aes_ctr) throw std::runtime_error("OpenSSL lacks HMAC or AES-256-CTR");
+  if (!a.aes_ctr) throw std::runtime_error("OpenSSL lacks AES-256-CTR");
   return a;
 }
 
@@ -47,14 +45,8 @@ TokenCodec::~TokenCodec() = default;
 TokenCodec::KeyContexts& TokenCodec::contexts(const DerivedKey& key) {
   auto& slot = contexts_[key.id];
   if (slot) return *slot;
-  auto k = std::make_unique<KeyContexts>();
+  auto k = std::make_unique<KeyContexts>(key);
   const auto& alg = algorithms();
-  k->mac = EVP_MAC_CTX_new(alg.hmac);
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
-      OSSL_PARAM_construct_end()};
-  check(k->mac != nullptr, "EVP_MAC_CTX_new");
-  check(EVP_MAC_init(k->mac, key.mac_key.data(), key.mac_key.size(), params), "HMAC key");
   k->cipher = EVP_CIPHER_CTX_new();
   check(k->cipher != nullptr, "EVP_CIPHER_CTX_new");
   check(EVP_EncryptInit_ex2(k->cipher, alg.aes_ctr, key.enc_key.data(), nullptr, nullptr),
@@ -65,20 +57,14 @@ TokenCodec::KeyContexts& TokenCodec::contexts(const DerivedKey& key) {
 
 void TokenCodec::synthetic_iv(KeyContexts& k, std::string_view header, std::string_view host,
                               std::string_view plaintext, unsigned char* out) {
-  // A null key re-initialises HMAC with the key set when the context was made.
-  check(EVP_MAC_init(k.mac, nullptr, 0, nullptr), "HMAC init");
   const unsigned char host_len = static_cast<unsigned char>(host.size());
-  check(EVP_MAC_update(k.mac, reinterpret_cast<const unsigned char*>(header.data()), header.size()),
-        "HMAC");
-  check(EVP_MAC_update(k.mac, &host_len, 1), "HMAC");
-  check(EVP_MAC_update(k.mac, reinterpret_cast<const unsigned char*>(host.data()), host.size()),
-        "HMAC");
-  check(EVP_MAC_update(k.mac, reinterpret_cast<const unsigned char*>(plaintext.data()),
-                       plaintext.size()),
-        "HMAC");
+  auto mac = k.mac.start();
+  mac.update(header);
+  mac.update(std::string_view(reinterpret_cast<const char*>(&host_len), 1));
+  mac.update(host);
+  mac.update(plaintext);
   unsigned char full[32];
-  size_t n = 0;
-  check(EVP_MAC_final(k.mac, full, &n, sizeof full), "HMAC final");
+  mac.finish(full);
   std::copy(full, full + kTagBytes, out);
 }
 

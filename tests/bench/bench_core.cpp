@@ -169,7 +169,8 @@ void BM_ClickLogSustained(benchmark::State& state) {
       if (i % 5 == 0) e.reasons = "headers:no-accept-language net:cloud";
       e.evidence = 47;
       // Full: wait a little and offer it again (counted in dropped_retried), never lose it.
-      while (!writer.submit(e)) std::this_thread::sleep_for(std::chrono::microseconds(50));
+      while (!writer.submit(clicklog::ClickEvent(e)))
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
     writer.stop();
     const double seconds =

@@ -117,6 +117,7 @@ NGINX = ("nginx-log", "nginx")  # the comparisons, in the table's order
 class Servers:
     def __init__(self, binary, tmp, webhook_url=None):
         self.binary, self.tmp = binary, tmp
+        self.builds = {}  # label: (binary, config) of --also builds
         self.lt = {"http": free_port(), "https": free_port(), "admin": free_port()}
         self.ngx = {"http": free_port(), "https": free_port()}
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -214,14 +215,24 @@ http {{
 }}
 """
 
+    def add_build(self, label, binary):
+        """Another linktrack build in the rotation (--also), with a click log of its own."""
+        config = f"{self.tmp}/linktrack-{label}.yaml"
+        with open(self.config) as f:
+            text = f.read()
+        with open(config, "w") as f:
+            f.write(text.replace("store: {path: clicks.db}", f"store: {{path: clicks-{label}.db}}"))
+        self.builds[label] = (binary, config)
+
     def start(self, which, workers=1):
         cpus = "0" if workers == 1 else "0,1"
-        if which.startswith("linktrack"):
-            config = {WITH_WEBHOOK: self.webhook_config}.get(which) or (
+        if which.startswith("linktrack") or which in self.builds:
+            binary, config = self.builds.get(which, (self.binary, None))
+            config = config or {WITH_WEBHOOK: self.webhook_config}.get(which) or (
                 self.config if workers == 1 else f"{self.tmp}/linktrack-2.yaml")
-            subprocess.run([self.binary, "migrate", "-c", config], check=True,
+            subprocess.run([binary, "migrate", "-c", config], check=True,
                            capture_output=True)
-            self.proc = subprocess.Popen(["taskset", "-c", cpus, self.binary, "serve", "-c",
+            self.proc = subprocess.Popen(["taskset", "-c", cpus, binary, "serve", "-c",
                                           config], stdout=subprocess.DEVNULL,
                                          stderr=open(f"{self.tmp}/linktrack.log", "a"))
             wait_port(self.lt["https"])
@@ -320,6 +331,8 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--duration", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--also", action="append", default=[], metavar="LABEL=BINARY",
+                    help="another linktrack build in the same rotation (A/B within one run)")
     ap.add_argument("--webhook", action="store_true",
                     help="also run linktrack delivering every event to a webhook receiver")
     args = ap.parse_args()
@@ -330,7 +343,10 @@ def main():
         receiver = Receiver([WEBHOOK_SECRET]).__enter__()
         receiver.count_only = True
     servers = Servers(binary, tmp, receiver.url if receiver else None)
-    ours = ["linktrack"] + ([WITH_WEBHOOK] if receiver else [])
+    for also in args.also:
+        label, _, path = also.partition("=")
+        servers.add_build(label, os.path.abspath(path))
+    ours = ["linktrack"] + list(servers.builds) + ([WITH_WEBHOOK] if receiver else [])
     names = ours + list(NGINX)
     scenarios = [(f"{kind} {shape}", scheme, close, shape)
                  for kind, scheme, close in (("http_keepalive", "http", False),
@@ -371,15 +387,17 @@ def main():
                 run(name, each=each)
 
         # Latency at half and at 80% of linktrack's peak (browser-shaped HTTP keep-alive),
-        # paced: each connection sends a request, waits for the answer, then 1 ms.
+        # paced: each connection sends a request, waits for the answer, then PAUSE ms, so
+        # connections = rate x PAUSE (a little under the rate by the answers' own time).
         peak_rps = statistics.mean(r["rps"] for r in results["http_keepalive browser"]["linktrack"])
+        pause_ms = 5
         paced = {}
         for share in (0.5, 0.8):
-            connections = max(1, round(peak_rps * share / 1000))
+            connections = max(1, round(peak_rps * share * pause_ms / 1000))
             for name in names:
                 paced[(share, name)] = run(name, each=lambda ports: wrk(
                     tmp, f"http://127.0.0.1:{ports['http']}", connections, args.duration,
-                    pause=1, shape="browser"))
+                    pause=pause_ms, shape="browser"))
                 r = paced[(share, name)]
                 print(f"{share:.0%} of peak  {name:17} {r['rps']:>10.0f} req/s p50 {r['p50_ms']} "
                       f"ms p99 {r['p99_ms']} ms", flush=True)
@@ -412,7 +430,8 @@ def main():
 
         rows = {}
         for name in ours:
-            con = sqlite3.connect(f"{tmp}/clicks{'-webhook' if name == WITH_WEBHOOK else ''}.db")
+            suffix = "-webhook" if name == WITH_WEBHOOK else (f"-{name}" if name in servers.builds else "")
+            con = sqlite3.connect(f"{tmp}/clicks{suffix}.db")
             rows[name] = con.execute("SELECT count(*) FROM events").fetchone()[0]
             con.close()
         if receiver:
@@ -445,9 +464,9 @@ def main():
 
     fmt = lambda v: "-" if v is None else (f"{v:.3f}" if isinstance(v, float) and v < 100 else f"{v:.0f}")
     ratio_names = [(o, n) for o in ours for n in NGINX]
-    ratio_label = lambda o, n: ("+wh/" if o == WITH_WEBHOOK else "") + n
+    ratio_label = lambda o, n: ("" if o == "linktrack" else "+wh" if o == WITH_WEBHOOK else o) + "/" + n
     print()
-    print(f"{'figure':62} " + " ".join(f"{n:>17}" for n in names) + " " +
+    print(f"{'figure':62} " + " ".join(f"{n[:17]:>17}" for n in names) + " " +
           " ".join(f"{ratio_label(o, n):>13}" for o, n in ratio_names))
     out_rows = []
     for label, values in table:
@@ -458,7 +477,8 @@ def main():
               " ".join(f"{('-' if r is None else f'{r:.2f}'):>13}" for r in ratios.values()))
         row = {"figure": label, **by}
         for (o, n), r in ratios.items():
-            row[f"ratio{'_with_webhook' if o == WITH_WEBHOOK else ''}_to_{n.replace('-', '_')}"] = r
+            which = "" if o == "linktrack" else "_with_webhook" if o == WITH_WEBHOOK else f"_{o}"
+            row[f"ratio{which}_to_{n.replace('-', '_')}"] = r
         out_rows.append(row)
     ok = all(rows[n] == clicks_sent[n] for n in ours)
     for n in ours:

@@ -24,8 +24,8 @@ STAGES = [
     ("parse", ["boost::beast::http::basic_parser<true>::put(",
                "linktrack::server::scan_headers(", "linktrack::server::request_view("], []),
     ("token", ["linktrack::token::TokenCodec::decode("], []),
-    ("destination", ["linktrack::net::destination_problem(", "linktrack::http::append_query("], []),
-    ("cookies", ["linktrack::http::attribution_cookies("], []),
+    ("destination", ["linktrack::net::destination_problem", "linktrack::http::append_query("], []),
+    ("cookies", ["linktrack::http::attribution_cookies"], []),
     ("classification", ["linktrack::classify::Classifier::assess(",
                         "linktrack::classify::evidence_of("], []),
     ("event build", ["::event_for("], ["classification"]),
@@ -107,6 +107,9 @@ def main():
     n = args.clicks
     io = inclusive(annotated, "boost::asio::detail::scheduler::run(")
     writer = inclusive(annotated, "linktrack::clicklog::SqliteWriter::run()")
+    # Beside the writer, on the same core in compare.py: both read each event back.
+    rescorer = inclusive(annotated, "linktrack::server::RescorerService::run()")
+    summary = inclusive(annotated, "linktrack::server::SummaryService::run()")
     per_stage = {}
     for label, functions, inner in STAGES:
         cost = sum(inclusive(annotated, f) for f in functions)
@@ -119,6 +122,9 @@ def main():
     rest = io - sum(per_stage.values())
     print(f"    {'the rest':20} {rest // n:8d}  (socket reads and writes, Asio, timers, routing)")
     print(f"  click writer            {writer // n:8d}  (per event; batches stay small at this pace)")
+    print(f"  re-scorer               {rescorer // n:8d}  (per event, following the log)")
+    print(f"  summary                 {summary // n:8d}  (per event, the hourly counts)")
+    print(f"  all threads             {(io + writer + rescorer + summary) // n:8d}")
     if min(per_stage.values()) <= 0:
         print("  note: a stage shows 0: its function was inlined or renamed; see STAGES")
 

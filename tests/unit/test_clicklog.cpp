@@ -455,7 +455,8 @@ TEST_CASE(
                    (l == 4 ? classify::evidence::honeypot : 0);
       e.verdict = l == 4 ? classify::Verdict::bot : classify::Verdict::human;
       e.reasons = l == 4 ? "honeypot" : "";
-      while (!writer.submit(e)) std::this_thread::sleep_for(std::chrono::microseconds(50));
+      while (!writer.submit(clicklog::ClickEvent(e)))
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
   }
   writer.stop();

@@ -23,7 +23,7 @@ config::TlsFiles make_cert(const test::TempDir& dir, const std::string& name) {
 }
 
 struct NullSink final : clicklog::ClickSink {
-  bool submit(clicklog::ClickEvent, std::function<void(bool)> done) override {
+  bool submit(clicklog::ClickEvent&&, std::function<void(bool)> done) override {
     if (done) done(true);
     return true;
   }
