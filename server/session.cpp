@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <type_traits>
+
 #include "api/error.hpp"
 #include "net/client_hello.hpp"
 #include "util/clock.hpp"
@@ -262,7 +264,28 @@ void Session<Derived>::drain() {
 
 template <class Derived>
 void Session<Derived>::do_write() {
+  std::size_t sent = 0;
+  if constexpr (std::is_same_v<Derived, PlainSession>) {
+    // A small answer almost always fits the socket's empty send buffer: written here, it skips
+    // the write operation, its timer and a trip through the scheduler (about 4,000
+    // instructions a click). Only when nothing is buffered after it: on_write reads next, and
+    // a pipelined request would otherwise be answered one stack frame deeper each time.
+    if (body_.empty() && buffer_.size() == 0) {
+      auto& socket = tcp().socket();
+      beast::error_code ec;
+      if (!socket.non_blocking()) socket.non_blocking(true, ec);
+      if (!ec) sent = socket.write_some(asio::buffer(wire_), ec);
+      if (!ec && sent == wire_.size()) return on_write(ec, sent);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
+        return on_write(ec, 0);
+      if (ec) sent = 0;
+    }
+  }
   tcp().expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
+  if (sent > 0)  // the rest of a partly written answer
+    return asio::async_write(
+        self().stream(), asio::buffer(wire_.data() + sent, wire_.size() - sent),
+        beast::bind_front_handler(&Session::on_write, self().shared_from_this()));
   if (!body_.empty())
     return asio::async_write(
         self().stream(), std::array{asio::buffer(wire_), asio::buffer(body_)},
@@ -293,7 +316,8 @@ void TlsSession::on_peek() {
   std::array<char, 16384 + 5> bytes;
   const ssize_t n = ::recv(tcp().socket().native_handle(), bytes.data(), bytes.size(), MSG_PEEK);
   if (n <= 0) return handshake();  // the handshake reports what went wrong
-  const auto hello = net::client_hello_name(std::string_view(bytes.data(), static_cast<std::size_t>(n)));
+  const auto hello =
+      net::client_hello_name(std::string_view(bytes.data(), static_cast<std::size_t>(n)));
   if (hello.state == net::ClientHelloName::State::need_more && ++peeks_ < 200) {
     // The rest of the hello is on its way; the socket stays readable with what was peeked, so
     // look again in a moment rather than at once.
