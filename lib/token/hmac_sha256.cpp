@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <stdexcept>
 
 namespace linktrack::token {
 namespace {
