@@ -22,6 +22,26 @@ std::string utc(std::int64_t unix_s) {
 
 }  // namespace
 
+CertificateRow certificate_row(const Storage& storage, const std::string& host, bool configured,
+                               std::int64_t renew_before) {
+  CertificateRow row;
+  row.host = host;
+  row.configured = configured;
+  if (auto stored = storage.read_certificate(host)) {
+    row.not_after = stored->not_after;
+    row.renew_from = renewal_time(stored->not_before, stored->not_after, renew_before, 0);
+  }
+  if (auto status = storage.read_status(host)) {
+    auto j = nlohmann::json::parse(*status, nullptr, false);
+    if (j.is_object()) {
+      row.failures = j.value("failures", 0);
+      row.last_error = j.value("last_error", "");
+      row.next_try = j.value("next_try", std::int64_t{0});
+    }
+  }
+  return row;
+}
+
 std::vector<CertificateRow> certificate_rows(const Storage& storage,
                                              const std::vector<std::string>& auto_hosts,
                                              std::int64_t renew_before) {
@@ -29,28 +49,17 @@ std::vector<CertificateRow> certificate_rows(const Storage& storage,
   for (auto& h : storage.certificate_hosts()) hosts.insert(h);
   std::vector<CertificateRow> rows;
   for (const auto& host : hosts) {
-    CertificateRow row;
-    row.host = host;
-    row.configured = std::find(auto_hosts.begin(), auto_hosts.end(), host) != auto_hosts.end();
-    if (auto stored = storage.read_certificate(host)) {
-      row.not_after = stored->not_after;
-      row.renew_from = renewal_time(stored->not_before, stored->not_after, renew_before, 0);
-    }
-    if (auto status = storage.read_status(host)) {
-      auto j = nlohmann::json::parse(*status, nullptr, false);
-      if (j.is_object()) {
-        row.failures = j.value("failures", 0);
-        row.last_error = j.value("last_error", "");
-        row.next_try = j.value("next_try", std::int64_t{0});
-      }
-    }
-    rows.push_back(std::move(row));
+    const bool configured =
+        std::find(auto_hosts.begin(), auto_hosts.end(), host) != auto_hosts.end();
+    rows.push_back(certificate_row(storage, host, configured, renew_before));
   }
   return rows;
 }
 
 std::string render_rows_table(const std::vector<CertificateRow>& rows, std::int64_t now) {
-  std::string out = "HOST                                 KIND        EXPIRES               RENEWS FROM           STATE\n";
+  std::string out =
+      "HOST                                 KIND        EXPIRES               RENEWS FROM          "
+      " STATE\n";
   for (const auto& r : rows) {
     std::string state;
     if (r.failures > 0)

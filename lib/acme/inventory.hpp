@@ -21,6 +21,10 @@ struct CertificateRow {
   std::int64_t next_try = 0;
 };
 
+// One host's row (doctor asks for one domain; the listing below for all).
+CertificateRow certificate_row(const Storage& storage, const std::string& host, bool configured,
+                               std::int64_t renew_before);
+
 // `auto_hosts`: the config's `tls: auto` domains; stored names not among them are on demand.
 std::vector<CertificateRow> certificate_rows(const Storage& storage,
                                              const std::vector<std::string>& auto_hosts,

@@ -256,10 +256,8 @@ DomainObservations observe(const config::Config& config, const config::Domain& d
   o.tls_auto = domain.tls_auto;
   if (domain.tls_auto && config.acme) {
     // Read before any probe: the storage says why a handshake below may fail.
-    const auto rows = acme::certificate_rows(acme::Storage(config.acme->storage), {domain.host},
-                                             config.acme->renew_before_seconds);
-    for (const auto& row : rows)
-      if (row.host == domain.host) o.acme = row;
+    o.acme = acme::certificate_row(acme::Storage(config.acme->storage), domain.host, true,
+                                   config.acme->renew_before_seconds);
   }
   if (options.target) {
     o.target = dns_name(*options.target);

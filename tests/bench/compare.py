@@ -4,7 +4,7 @@
 every request to an access log on disk (request line, client, user agent, referer; buffer=64k),
 the fair floor for a server that logs every click. One thread/worker each on CPU 0, wrk on CPU
 1, alternating A B C A B C. Each scenario runs with two request shapes: wrk's (Host and a path)
-and a browser's (the 17 headers, about 900 bytes, current Chrome sends on a link click).
+and a browser's (the 17 headers, about 980 bytes, current Chrome sends on a link click).
 Prints a table (figure, each server, linktrack's ratio to each nginx) and writes it as JSON
 under tests/bench/results/. Called by compare.sh, which installs wrk and nginx and builds
 linktrack. With --webhook, linktrack delivering every event to a webhook receiver in this
@@ -83,7 +83,7 @@ WITH_WEBHOOK = "linktrack+webhook"
 
 
 # What current Chrome sends when a link in a webmail is clicked (the Cookie a returning
-# visitor of the tracking domain has): 17 header lines, about 900 bytes with the request line.
+# visitor of the tracking domain has): 17 header lines, about 980 bytes with the request line.
 BROWSER_HEADERS = [
     ("Connection", "keep-alive"),
     ("sec-ch-ua", '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"'),
@@ -110,6 +110,8 @@ def browser_request(path, host):
     """One browser-shaped request, as bytes (instructions.py sends it; the JSON names its size)."""
     lines = [f"GET {path} HTTP/1.1", f"Host: {host}"] + [f"{k}: {v}" for k, v in BROWSER_HEADERS]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
 SHAPES = ("wrk", "browser")
 NGINX = ("nginx-log", "nginx")  # the comparisons, in the table's order
 
@@ -117,7 +119,6 @@ NGINX = ("nginx-log", "nginx")  # the comparisons, in the table's order
 class Servers:
     def __init__(self, binary, tmp, webhook_url=None):
         self.binary, self.tmp = binary, tmp
-        self.builds = {}  # label: (binary, config) of --also builds
         self.lt = {"http": free_port(), "https": free_port(), "admin": free_port()}
         self.ngx = {"http": free_port(), "https": free_port()}
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -153,18 +154,14 @@ domains:
       names: {{campaign: lt_campaign, template: lt_template, message: lt_message, recipient: lt_recipient}}
     append_query: {{utm_source: email}}
 """)
-        with open(self.config) as f:
-            text = f.read()
+        # Each linktrack in the rotation: its binary, config, click log and the config's extra keys.
+        self.ours = {"linktrack": {"binary": binary, "config": self.config, "log": "clicks.db",
+                                   "extra": ""}}
         # Two threads, the same log: reported only.
-        with open(f"{tmp}/linktrack-2.yaml", "w") as f:
-            f.write(text.replace("threads: 1", "threads: 2"))
-        self.webhook_config = None
+        self.two_threads = self.variant("linktrack-2", "clicks.db", threads=2)
         if webhook_url:
             # The same server with its own log, delivering to the receiver.
-            self.webhook_config = f"{tmp}/linktrack-webhook.yaml"
-            with open(self.webhook_config, "w") as f:
-                f.write(text.replace("store: {path: clicks.db}",
-                                     "store: {path: clicks-webhook.db}") + f"""webhooks:
+            self.add(WITH_WEBHOOK, binary, f"""webhooks:
   - {{id: bench, url: "{webhook_url}", secret: "{WEBHOOK_SECRET}", allow_private: true}}
 """)
         for workers in (1, 2):
@@ -215,30 +212,32 @@ http {{
 }}
 """
 
-    def add_build(self, label, binary):
-        """Another linktrack build in the rotation (--also), with a click log of its own."""
-        config = f"{self.tmp}/linktrack-{label}.yaml"
+    def variant(self, name, log, threads=1, extra=""):
+        """The base config with another click log (a file in tmp), thread count and extra keys."""
         with open(self.config) as f:
             text = f.read()
-        with open(config, "w") as f:
-            f.write(text.replace("store: {path: clicks.db}", f"store: {{path: clicks-{label}.db}}"))
-        self.builds[label] = (binary, config)
+        text = text.replace("store: {path: clicks.db}", f"store: {{path: {log}}}")
+        path = f"{self.tmp}/{name}.yaml"
+        with open(path, "w") as f:
+            f.write(text.replace("threads: 1", f"threads: {threads}") + extra)
+        return path
+
+    def add(self, name, binary, extra=""):
+        """Another linktrack in the rotation (a --also build, or with webhooks), its own log."""
+        log = f"clicks-{name.replace('+', '-')}.db"
+        self.ours[name] = {"binary": binary, "config": self.variant(name, log, extra=extra),
+                           "log": log, "extra": extra}
 
     def start(self, which, workers=1, empty_log=False):
         cpus = "0" if workers == 1 else "0,1"
-        if which.startswith("linktrack") or which in self.builds:
-            binary, config = self.builds.get(which, (self.binary, None))
-            config = config or {WITH_WEBHOOK: self.webhook_config}.get(which) or (
-                self.config if workers == 1 else f"{self.tmp}/linktrack-2.yaml")
+        if which in self.ours:
+            ours = self.ours[which]
+            binary, config = ours["binary"], ours["config"] if workers == 1 else self.two_threads
             if empty_log:
                 # A log of its own, empty: the re-scorer and the summary, catching up on the
                 # millions of events of the runs before, would otherwise grow the RSS measured.
-                with open(config) as f:
-                    text = f.read()
-                config = f"{self.tmp}/idle-{which}.yaml"
-                with open(config, "w") as f:
-                    f.write(re.sub(r"store: \{path: [^}]*\}",
-                                   f"store: {{path: clicks-idle-{which}.db}}", text))
+                config = self.variant(f"idle-{which}", f"clicks-idle-{which}.db",
+                                      extra=ours["extra"])
             subprocess.run([binary, "migrate", "-c", config], check=True,
                            capture_output=True)
             self.proc = subprocess.Popen(["taskset", "-c", cpus, binary, "serve", "-c",
@@ -354,8 +353,8 @@ def main():
     servers = Servers(binary, tmp, receiver.url if receiver else None)
     for also in args.also:
         label, _, path = also.partition("=")
-        servers.add_build(label, os.path.abspath(path))
-    ours = ["linktrack"] + list(servers.builds) + ([WITH_WEBHOOK] if receiver else [])
+        servers.add(label, os.path.abspath(path))
+    ours = list(servers.ours)
     names = ours + list(NGINX)
     scenarios = [(f"{kind} {shape}", scheme, close, shape)
                  for kind, scheme, close in (("http_keepalive", "http", False),
@@ -439,8 +438,7 @@ def main():
 
         rows = {}
         for name in ours:
-            suffix = "-webhook" if name == WITH_WEBHOOK else (f"-{name}" if name in servers.builds else "")
-            con = sqlite3.connect(f"{tmp}/clicks{suffix}.db")
+            con = sqlite3.connect(f"{tmp}/{servers.ours[name]['log']}")
             rows[name] = con.execute("SELECT count(*) FROM events").fetchone()[0]
             con.close()
         if receiver:
