@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "clicklog/distinct_count.hpp"
 #include "clicklog/person.hpp"
 
 namespace linktrack::clicklog {
@@ -61,11 +62,6 @@ struct GroupSums {
   std::vector<std::uint64_t> clickers, openers;
 };
 
-std::int64_t distinct(std::vector<std::uint64_t>& v) {
-  std::sort(v.begin(), v.end());
-  return std::unique(v.begin(), v.end()) - v.begin();
-}
-
 }  // namespace
 
 std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
@@ -93,6 +89,12 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
           "WHERE grp <> '' UNION ALL "
           "SELECT '(none)', kind, verdict, recipient, client_ip, user_agent FROM base "
           "WHERE IFNULL(grp, '') = ''";
+  // Kind and verdict as numbers, so the loop below reads no strings for them: the verdict by
+  // its first letter (the writer stores only human, suspect and bot; NULL, logged before
+  // verdicts and not yet rescored, reads as 0 and counts as human).
+  sql = fmt::format(
+      "SELECT grp, kind = 'open', unicode(verdict), recipient, client_ip, user_agent{} FROM ({})",
+      by_link ? ", destination" : "", sql);
   Statement s(db, sql);
   int i = 1;
   if (q.campaign) s.bind(i++, *q.campaign);
@@ -101,35 +103,39 @@ std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
   if (q.until_ms) s.bind(i++, *q.until_ms);
   std::map<std::string, GroupSums, std::less<>> groups;  // ordered by group, as bytes
   GroupSums* last = nullptr;
+  const bool grouped = q.by != GroupBy::none;
   while (s.step()) {
-    const auto group = s.text_view(0);
-    if (!last || last->row.group != group) {
-      auto it = groups.find(group);
-      if (it == groups.end()) it = groups.emplace(std::string(group), GroupSums{}).first;
-      last = &it->second;
-      last->row.group = it->first;
+    if (!last || grouped) {
+      const auto group = s.text_view(0);
+      if (!last || last->row.group != group) {
+        auto it = groups.find(group);
+        if (it == groups.end()) it = groups.emplace(std::string(group), GroupSums{}).first;
+        last = &it->second;
+        last->row.group = it->first;
+      }
     }
-    const auto kind = s.text_view(1);
-    const auto verdict = s.text_view(2);  // empty when NULL: judged human
-    const bool open = kind == "open";
-    const bool human = by_machine || verdict.empty() || verdict == "human";
+    const bool open = s.int64(1) != 0;
+    const auto verdict = s.int64(2);
     auto& r = last->row;
     if (by_link && !r.destination && !s.is_null(6)) r.destination = std::string(s.text_view(6));
-    if (human) {
+    if (by_machine || verdict == 0 || verdict == 'h') {
       (open ? r.opens : r.clicks) += 1;
+      // The address and user agent are read only for the events without a recipient.
+      const auto recipient = s.optional_view(3);
       (open ? last->openers : last->clickers)
-          .push_back(person_hash(s.text_view(3), !s.is_null(3), s.text_view(4), s.text_view(5)));
-    } else if (verdict == "suspect") {
+          .push_back(recipient ? person_hash(*recipient, true, {}, {})
+                               : person_hash({}, false, s.text_view(4), s.text_view(5)));
+    } else if (verdict == 's') {
       (open ? r.suspect_opens : r.suspect_clicks) += 1;
-    } else if (verdict == "bot") {
+    } else if (verdict == 'b') {
       (open ? r.bot_opens : r.bot_clicks) += 1;
     }
   }
   std::vector<StatsRow> rows;
   for (auto& [name, g] : groups) {
     StatsRow r = std::move(g.row);
-    r.unique_clicks = distinct(g.clickers);
-    r.unique_opens = distinct(g.openers);
+    r.unique_clicks = count_distinct(g.clickers);
+    r.unique_opens = count_distinct(g.openers);
     rows.push_back(std::move(r));
   }
   complete_stats(rows, q.by);

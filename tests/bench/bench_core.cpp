@@ -147,7 +147,7 @@ void BM_ClickLogSustained(benchmark::State& state) {
     store.batch_max = state.range(0);
     store.queue_capacity = 65536;
     clicklog::WriterStats stats;
-    clicklog::SqliteWriter writer(store, config::Privacy{}, stats);
+    clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
     // Clicks as a send produces them: recipients in random order, a few campaigns at once.
     std::mt19937_64 rng(7);
     const auto started = std::chrono::steady_clock::now();

@@ -2,8 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <random>
+#include <set>
 #include <sstream>
 
+#include "clicklog/distinct_count.hpp"
 #include "clicklog/export.hpp"
 #include "clicklog/stats.hpp"
 #include "test_helpers.hpp"
@@ -225,4 +228,36 @@ TEST_CASE("export pages by id: limit, after, and the cursor of an empty page") {
   CHECK(page(5, 2, {}) == std::pair{std::vector<std::int64_t>{8}, std::int64_t{8}});
   CHECK(page(8, 2, {}) == std::pair{std::vector<std::int64_t>{}, std::int64_t{8}});
   CHECK(page(0, 10, "a") == std::pair{std::vector<std::int64_t>{3, 8}, std::int64_t{8}});
+}
+
+TEST_CASE("count_distinct agrees with a set, sorted or radix-sorted") {
+  std::mt19937_64 rng(11);
+  // Sizes on both sides of the radix threshold; values that differ only in their high bytes,
+  // only in their low bytes, and repeats.
+  for (const std::size_t n : {0, 1, 2, 1000, 16383, 16384, 100000, 300000}) {
+    std::vector<std::uint64_t> v;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto r = rng();
+      switch (i % 4) {
+        case 0:
+          v.push_back(r);
+          break;
+        case 1:
+          v.push_back(r << 56);  // only the top byte varies
+          break;
+        case 2:
+          v.push_back(r & 0xff);  // only the bottom byte varies
+          break;
+        default:
+          v.push_back(v[rng() % v.size()]);  // a repeat
+      }
+    }
+    const std::set<std::uint64_t> expected(v.begin(), v.end());
+    INFO("n = " << n);
+    CHECK(clicklog::count_distinct(v) == static_cast<std::int64_t>(expected.size()));
+    CHECK(std::equal(expected.begin(), expected.end(), v.begin()));
+  }
+  std::vector<std::uint64_t> same(50000, 42);  // every byte equal: every pass skipped
+  CHECK(clicklog::count_distinct(same) == 1);
+  CHECK(same.front() == 42);
 }
