@@ -30,8 +30,9 @@ void Session<Derived>::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(limits().header_bytes));
   parser_->body_limit(static_cast<std::uint64_t>(body_limit()));
   // The first request must arrive within the header timeout; later ones within the idle one.
-  tcp().expires_after(
-      std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms));
+  read_deadline_ =
+      std::chrono::steady_clock::now() +
+      std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms);
   parse_buffered();
 }
 
@@ -46,6 +47,21 @@ void Session<Derived>::parse_buffered() {
     if (used == 0) break;
   }
   if (parser_->is_done()) return on_read({}, 0);
+  if constexpr (std::is_same_v<Derived, PlainSession>) {
+    if (!admin_ && buffer_.size() == 0 && !parser_->got_some()) {
+      switch (std::exchange(last_read_, LastRead::none)) {
+        case LastRead::drained:
+          return wait_readable(false);
+        case LastRead::full:  // more may be there: read it from the loop, not a frame deeper
+          return asio::post(tcp().get_executor(),
+                            [self = self().shared_from_this()] { self->wait_readable(true); });
+        case LastRead::none:
+          return wait_readable(true);
+      }
+    }
+  }
+  last_read_ = LastRead::none;
+  tcp().expires_at(read_deadline_);
   // The buffer holds a header and a body at their limits, so the parser's own limit errors
   // come first; this only guards against a parser that never finishes.
   // Grows the buffer only as needed (at least 512 bytes), as http::async_read does: an idle
@@ -67,6 +83,75 @@ void Session<Derived>::on_bytes(beast::error_code ec, std::size_t n) {
   if (ec) return on_read(ec, 0);
   buffer_.commit(n);
   parse_buffered();
+}
+
+template <class Derived>
+void Session<Derived>::wait_readable(bool speculate) {
+  if constexpr (std::is_same_v<Derived, PlainSession>) {
+    if (speculate) return on_readable();  // on would_block it comes back here not speculating
+    waiting_readable_ = true;
+    if (!idle_timer_armed_ || self().idle_timer().expiry() > read_deadline_) arm_idle_timer();
+    tcp().socket().async_wait(asio::socket_base::wait_read,
+                              [self = self().shared_from_this()](beast::error_code ec) {
+                                self->waiting_readable_ = false;
+                                if (ec == asio::error::operation_aborted)
+                                  return self->on_read(beast::error::timeout, 0);
+                                if (ec) return self->on_read(ec, 0);
+                                self->on_readable();
+                              });
+  }
+}
+
+template <class Derived>
+void Session<Derived>::on_readable() {
+  if constexpr (std::is_same_v<Derived, PlainSession>) {
+    // One per I/O thread: a request is parsed out of it before anything else runs on the
+    // thread, and what the parser leaves (a request cut short, the next one pipelined) is
+    // copied into the connection's own buffer.
+    static thread_local std::array<char, 16384> scratch;
+    auto& socket = tcp().socket();
+    beast::error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    std::size_t n = 0;
+    if (!ec) n = socket.read_some(asio::buffer(scratch), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable(false);
+    if (ec) return on_bytes(ec, 0);  // end of stream, reset: as a read through the stream
+    last_read_ = n < scratch.size() ? LastRead::drained : LastRead::full;
+    std::string_view data(scratch.data(), n);
+    while (!data.empty() && !parser_->is_done()) {
+      const std::size_t used = parser_->put(asio::buffer(data.data(), data.size()), ec);
+      data.remove_prefix(used);
+      if (ec == bhttp::error::need_more) break;
+      if (ec) return on_read(ec, 0);
+      if (used == 0) break;
+    }
+    if (!data.empty()) {
+      if (data.size() > buffer_.max_size() - buffer_.size())
+        return on_read(bhttp::error::buffer_overflow, 0);
+      buffer_.commit(
+          asio::buffer_copy(buffer_.prepare(data.size()), asio::buffer(data.data(), data.size())));
+    }
+    if (parser_->is_done()) return on_read({}, 0);
+    parse_buffered();  // a request in pieces: the rest comes through the stream, by the deadline
+  }
+}
+
+template <class Derived>
+void Session<Derived>::arm_idle_timer() {
+  if constexpr (std::is_same_v<Derived, PlainSession>) {
+    idle_timer_armed_ = true;
+    auto& timer = self().idle_timer();
+    timer.expires_at(read_deadline_);
+    timer.async_wait([weak = self().weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;  // re-armed or gone
+      self->idle_timer_armed_ = false;
+      if (!self->waiting_readable_) return;  // busy: the next wait arms it again
+      if (std::chrono::steady_clock::now() < self->read_deadline_) return self->arm_idle_timer();
+      beast::error_code ignored;
+      self->tcp().socket().cancel(ignored);  // the wait ends aborted: a timeout
+    });
+  }
 }
 
 template <class Derived>
@@ -190,6 +275,7 @@ void Session<Derived>::write_when_durable(clicklog::ClickEvent event, std::int64
     asio::steady_timer timer;
     bool answered = false;  // touched only on this connection's executor
   };
+  last_read_ = LastRead::none;  // the event loop runs before the next read
   auto executor = tcp().get_executor();
   auto wait = std::make_shared<Wait>(executor);
   auto self_ptr = self().shared_from_this();
@@ -281,6 +367,7 @@ void Session<Derived>::do_write() {
       if (ec) sent = 0;
     }
   }
+  last_read_ = LastRead::none;  // the event loop runs before the next read
   tcp().expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
   if (sent > 0)  // the rest of a partly written answer
     return asio::async_write(

@@ -65,6 +65,18 @@ class Session {
 
   void on_bytes(beast::error_code ec, std::size_t n);
 
+  // Plain tracking connections wait for a request without a buffer of their own: when the
+  // socket is readable, one read into the I/O thread's scratch buffer takes a whole
+  // browser-sized request (a connection's own buffer starts at 512 bytes: two reads), and an
+  // idle connection holds no read buffer. A request that does not arrive whole continues in
+  // buffer_ as before. `speculate`: try a read first, needed unless the socket was drained in
+  // this same turn of the event loop (an edge seen while no read was pending is not seen again).
+  void wait_readable(bool speculate);
+  void on_readable();
+  // One timer a connection, re-armed only when it fires early: the idle deadline moves with
+  // each request at the cost of a clock read, not a timer operation.
+  void arm_idle_timer();
+
   void on_read(beast::error_code ec, std::size_t);
 
   // Hands an admin request to the admin handler; its answer is written when it comes.
@@ -109,6 +121,13 @@ class Session {
   std::unique_ptr<std::array<char, 4096>> drain_buffer_;
   std::size_t drained_ = 0;
   std::uint64_t requests_ = 0;
+  // When the request being read must have arrived (header_timeout_ms for the first, then
+  // idle_timeout_ms), set by do_read.
+  std::chrono::steady_clock::time_point read_deadline_{};
+  bool waiting_readable_ = false;  // in wait_readable's async_wait, which the idle timer ends
+  bool idle_timer_armed_ = false;
+  // What the last read of wait_readable's left behind, until the event loop is next entered.
+  enum class LastRead { none, drained, full } last_read_ = LastRead::none;
   // For the latency histogram: when the request was read, and the route it took.
   std::chrono::steady_clock::time_point started_;
   http::Route route_ = http::Route::other;
@@ -124,6 +143,7 @@ class PlainSession : public Session<PlainSession>,
       : Session(rt, peer, admission, false, std::move(admin)), stream_(std::move(socket)) {}
   void run() { do_read(); }
   beast::tcp_stream& stream() { return stream_; }
+  asio::steady_timer& idle_timer() { return idle_timer_; }
   void do_close() {
     beast::error_code ec;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
@@ -132,6 +152,7 @@ class PlainSession : public Session<PlainSession>,
 
  private:
   beast::tcp_stream stream_;
+  asio::steady_timer idle_timer_{stream_.get_executor()};
 };
 
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {

@@ -411,6 +411,45 @@ def test_slow_client_is_cut_off_while_others_are_served():
             assert served == [200] * 5, served
 
 
+def closed_after(sock, started, limit=10):
+    """Seconds from `started` until the server closes `sock` (reads nothing more), or None."""
+    sock.settimeout(limit)
+    try:
+        while sock.recv(4096):
+            pass
+    except OSError:
+        pass
+    return time.time() - started
+
+
+def test_idle_connections_close_at_their_deadlines():
+    # header_timeout_ms 1500 for the first request, idle_timeout_ms 3000 after each answer.
+    with TempDir() as tmp:
+        s = Setup(tmp)
+        with s.server():
+            get = f"GET /healthz HTTP/1.1\r\nHost: {ORG}\r\n\r\n".encode()
+            silent = socket.create_connection(("127.0.0.1", s.http))
+            silent_for = []
+            watch = threading.Thread(
+                target=lambda: silent_for.append(closed_after(silent, time.time())))
+            watch.start()
+            # A client that asks every second for 4 s keeps its connection: each answer moves
+            # the deadline. After the last, 3 s of quiet close it.
+            busy = socket.create_connection(("127.0.0.1", s.http))
+            for _ in range(5):
+                busy.sendall(get)
+                assert read_responses(busy, 1) == [200]
+                last = time.time()
+                time.sleep(1.0)
+            busy_for = closed_after(busy, last)
+            watch.join()
+            silent.close()
+            busy.close()
+            assert 1.2 < silent_for[0] < 3.0, silent_for
+            assert 2.7 < busy_for < 4.5, busy_for
+            assert s.curl(f"http://{ORG}/healthz")[0] == 200
+
+
 def test_sighup_swaps_certificates_and_keeps_open_connections():
     with TempDir() as tmp:
         s = Setup(tmp)
@@ -535,6 +574,7 @@ if __name__ == "__main__":
           test_plain_http_domain_and_open_pixel, test_x_forwarded_for_only_from_trusted_peers,
           test_oversized_headers_get_431, test_request_framing_pipelined_split_and_oversized_bodies,
           test_slow_client_is_cut_off_while_others_are_served,
+          test_idle_connections_close_at_their_deadlines,
           test_sighup_swaps_certificates_and_keeps_open_connections,
           test_connections_per_client_are_limited_and_access_logged,
           test_sigterm_after_n_clicks_logs_n_events])
