@@ -30,9 +30,8 @@ void Session<Derived>::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(limits().header_bytes));
   parser_->body_limit(static_cast<std::uint64_t>(body_limit()));
   // The first request must arrive within the header timeout; later ones within the idle one.
-  read_deadline_ =
-      std::chrono::steady_clock::now() +
-      std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms);
+  expires_after(
+      std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms));
   parse_buffered();
 }
 
@@ -61,7 +60,6 @@ void Session<Derived>::parse_buffered() {
     }
   }
   last_read_ = LastRead::none;
-  tcp().expires_at(read_deadline_);
   // The buffer holds a header and a body at their limits, so the parser's own limit errors
   // come first; this only guards against a parser that never finishes.
   // Grows the buffer only as needed (at least 512 bytes), as http::async_read does: an idle
@@ -89,16 +87,11 @@ template <class Derived>
 void Session<Derived>::wait_readable(bool speculate) {
   if constexpr (std::is_same_v<Derived, PlainSession>) {
     if (speculate) return on_readable();  // on would_block it comes back here not speculating
-    waiting_readable_ = true;
-    if (!idle_timer_armed_ || self().idle_timer().expiry() > read_deadline_) arm_idle_timer();
-    tcp().socket().async_wait(asio::socket_base::wait_read,
-                              [self = self().shared_from_this()](beast::error_code ec) {
-                                self->waiting_readable_ = false;
-                                if (ec == asio::error::operation_aborted)
-                                  return self->on_read(beast::error::timeout, 0);
-                                if (ec) return self->on_read(ec, 0);
-                                self->on_readable();
-                              });
+    tcp().async_wait(asio::socket_base::wait_read,
+                     [self = self().shared_from_this()](beast::error_code ec) {
+                       if (ec) return self->on_read(ec, 0);  // past the deadline: it goes
+                       self->on_readable();
+                     });
   }
 }
 
@@ -109,7 +102,7 @@ void Session<Derived>::on_readable() {
     // thread, and what the parser leaves (a request cut short, the next one pipelined) is
     // copied into the connection's own buffer.
     static thread_local std::array<char, 16384> scratch;
-    auto& socket = tcp().socket();
+    auto& socket = tcp();
     beast::error_code ec;
     if (!socket.non_blocking()) socket.non_blocking(true, ec);
     std::size_t n = 0;
@@ -137,21 +130,25 @@ void Session<Derived>::on_readable() {
 }
 
 template <class Derived>
-void Session<Derived>::arm_idle_timer() {
-  if constexpr (std::is_same_v<Derived, PlainSession>) {
-    idle_timer_armed_ = true;
-    auto& timer = self().idle_timer();
-    timer.expires_at(read_deadline_);
-    timer.async_wait([weak = self().weak_from_this()](beast::error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self) return;  // re-armed or gone
-      self->idle_timer_armed_ = false;
-      if (!self->waiting_readable_) return;  // busy: the next wait arms it again
-      if (std::chrono::steady_clock::now() < self->read_deadline_) return self->arm_idle_timer();
-      beast::error_code ignored;
-      self->tcp().socket().cancel(ignored);  // the wait ends aborted: a timeout
-    });
-  }
+void Session<Derived>::expires_at(Clock::time_point t) {
+  deadline_ = t;
+  if (!deadline_armed_ || deadline_timer_.expiry() > t) arm_deadline_timer();
+}
+
+template <class Derived>
+void Session<Derived>::arm_deadline_timer() {
+  deadline_armed_ = true;
+  deadline_timer_.expires_at(deadline_);
+  deadline_timer_.async_wait([weak = self().weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;  // re-armed for a sooner deadline, or the connection is gone
+    self->deadline_armed_ = false;
+    if (self->deadline_ == Clock::time_point::max()) return;
+    if (Clock::now() < self->deadline_) return self->arm_deadline_timer();
+    self->deadline_ = Clock::time_point::max();
+    beast::error_code ignored;
+    self->tcp().cancel(ignored);  // what was waiting ends with operation_aborted
+  });
 }
 
 template <class Derived>
@@ -225,7 +222,7 @@ void Session<Derived>::answer_admin(const Request& req) {
   request.body = std::move(parser_->get().body());
   // The answer may take a while (a stats query): no read or write is pending meanwhile, and
   // the deadline starts again with the write.
-  tcp().expires_never();
+  expires_never();
   auto executor = tcp().get_executor();
   admin_(std::move(request),
          [self = self().shared_from_this(), executor, version](http::Response response) mutable {
@@ -276,6 +273,7 @@ void Session<Derived>::write_when_durable(clicklog::ClickEvent event, std::int64
     bool answered = false;  // touched only on this connection's executor
   };
   last_read_ = LastRead::none;  // the event loop runs before the next read
+  expires_never();              // sync_timeout_ms bounds the wait
   auto executor = tcp().get_executor();
   auto wait = std::make_shared<Wait>(executor);
   auto self_ptr = self().shared_from_this();
@@ -340,7 +338,7 @@ void Session<Derived>::send_error(unsigned status, const char* text) {
 template <class Derived>
 void Session<Derived>::drain() {
   if (!drain_buffer_) drain_buffer_ = std::make_unique<std::array<char, 4096>>();
-  tcp().expires_after(std::chrono::seconds(2));
+  expires_after(std::chrono::seconds(2));
   tcp().async_read_some(asio::buffer(*drain_buffer_),
                         [self = self().shared_from_this()](beast::error_code ec, std::size_t n) {
                           self->drained_ += n;
@@ -357,7 +355,7 @@ void Session<Derived>::do_write() {
     // instructions a click). Only when nothing is buffered after it: on_write reads next, and
     // a pipelined request would otherwise be answered one stack frame deeper each time.
     if (body_.empty() && buffer_.size() == 0) {
-      auto& socket = tcp().socket();
+      auto& socket = tcp();
       beast::error_code ec;
       if (!socket.non_blocking()) socket.non_blocking(true, ec);
       if (!ec) sent = socket.write_some(asio::buffer(wire_), ec);
@@ -368,7 +366,7 @@ void Session<Derived>::do_write() {
     }
   }
   last_read_ = LastRead::none;  // the event loop runs before the next read
-  tcp().expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
+  expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));
   if (sent > 0)  // the rest of a partly written answer
     return asio::async_write(
         self().stream(), asio::buffer(wire_.data() + sent, wire_.size() - sent),
@@ -392,16 +390,15 @@ void Session<Derived>::on_write(beast::error_code ec, std::size_t) {
 }
 
 void TlsSession::peek() {
-  tcp().socket().async_wait(asio::socket_base::wait_read,
-                            [self = shared_from_this()](beast::error_code ec) {
-                              if (!ec) self->on_peek();
-                            });
+  tcp().async_wait(asio::socket_base::wait_read, [self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->on_peek();
+  });
 }
 
 void TlsSession::on_peek() {
   // A ClientHello is one record of at most 16 KiB; MSG_PEEK leaves it for the handshake.
   std::array<char, 16384 + 5> bytes;
-  const ssize_t n = ::recv(tcp().socket().native_handle(), bytes.data(), bytes.size(), MSG_PEEK);
+  const ssize_t n = ::recv(tcp().native_handle(), bytes.data(), bytes.size(), MSG_PEEK);
   if (n <= 0) return handshake();  // the handshake reports what went wrong
   const auto hello =
       net::client_hello_name(std::string_view(bytes.data(), static_cast<std::size_t>(n)));

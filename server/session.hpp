@@ -34,9 +34,10 @@ namespace asio = boost::asio;
 template <class Derived>
 class Session {
  public:
-  Session(Runtime& rt, net::IpAddress peer, Runtime::Admission admission, bool tls,
-          AdminHandler admin)
-      : rt_(rt),
+  Session(const asio::any_io_executor& executor, Runtime& rt, net::IpAddress peer,
+          Runtime::Admission admission, bool tls, AdminHandler admin)
+      : deadline_timer_(executor),
+        rt_(rt),
         peer_(peer),
         peer_text_(peer.to_string()),
         admission_(admission),
@@ -54,7 +55,20 @@ class Session {
     const auto& c = *rt_.thread_view().state->snapshot->config;
     return admin_ ? c.api.body_bytes : c.limits.body_bytes;
   }
-  beast::tcp_stream& tcp() { return beast::get_lowest_layer(self().stream()); }
+  asio::ip::tcp::socket& tcp() { return beast::get_lowest_layer(self().stream()); }
+
+  // The connection's deadline: whatever it waits for (a handshake, a request, a write, a
+  // close) is cancelled when it passes. One timer a connection, re-armed only when it fires
+  // early or a deadline comes sooner: moving the deadline with each request costs a clock
+  // read, not a timer operation and a completion (as a timer per read or write would).
+  using Clock = std::chrono::steady_clock;
+  void expires_after(std::chrono::milliseconds d) { expires_at(Clock::now() + d); }
+  void expires_at(Clock::time_point t);
+  void expires_never() { deadline_ = Clock::time_point::max(); }
+  void arm_deadline_timer();
+  asio::steady_timer deadline_timer_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool deadline_armed_ = false;
 
   void do_read();
 
@@ -73,9 +87,6 @@ class Session {
   // this same turn of the event loop (an edge seen while no read was pending is not seen again).
   void wait_readable(bool speculate);
   void on_readable();
-  // One timer a connection, re-armed only when it fires early: the idle deadline moves with
-  // each request at the cost of a clock read, not a timer operation.
-  void arm_idle_timer();
 
   void on_read(beast::error_code ec, std::size_t);
 
@@ -121,11 +132,6 @@ class Session {
   std::unique_ptr<std::array<char, 4096>> drain_buffer_;
   std::size_t drained_ = 0;
   std::uint64_t requests_ = 0;
-  // When the request being read must have arrived (header_timeout_ms for the first, then
-  // idle_timeout_ms), set by do_read.
-  std::chrono::steady_clock::time_point read_deadline_{};
-  bool waiting_readable_ = false;  // in wait_readable's async_wait, which the idle timer ends
-  bool idle_timer_armed_ = false;
   // What the last read of wait_readable's left behind, until the event loop is next entered.
   enum class LastRead { none, drained, full } last_read_ = LastRead::none;
   // For the latency histogram: when the request was read, and the route it took.
@@ -140,19 +146,18 @@ class PlainSession : public Session<PlainSession>,
  public:
   PlainSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer,
                Runtime::Admission admission, AdminHandler admin)
-      : Session(rt, peer, admission, false, std::move(admin)), stream_(std::move(socket)) {}
+      : Session(socket.get_executor(), rt, peer, admission, false, std::move(admin)),
+        stream_(std::move(socket)) {}
   void run() { do_read(); }
-  beast::tcp_stream& stream() { return stream_; }
-  asio::steady_timer& idle_timer() { return idle_timer_; }
+  asio::ip::tcp::socket& stream() { return stream_; }
   void do_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    stream_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     if (linger_) drain();
   }
 
  private:
-  beast::tcp_stream stream_;
-  asio::steady_timer idle_timer_{stream_.get_executor()};
+  asio::ip::tcp::socket stream_;
 };
 
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
@@ -161,19 +166,21 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
   TlsSession(asio::ip::tcp::socket socket, Runtime& rt, net::IpAddress peer,
              Runtime::Admission admission, std::shared_ptr<const void> keep,
              asio::ssl::context& context, AdminHandler admin = {})
-      : Session(rt, peer, admission, true, std::move(admin)),
+      : Session(socket.get_executor(), rt, peer, admission, true, std::move(admin)),
         keep_(std::move(keep)),
         stream_(std::move(socket), context) {}
   void run() {
+    // Also bounds the wait for the ClientHello that on-demand certificates peek at.
+    expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
     if (rt_.on_demand()) return peek();
     handshake();
   }
-  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  beast::ssl_stream<asio::ip::tcp::socket>& stream() { return stream_; }
   // Sends close_notify and closes without waiting for the client's: TLS lets the side that
   // closes first skip that wait (RFC 8446, 6.1), and every response is complete by now. It
   // saves a read and a wakeup per connection, and the connection's memory goes sooner.
   void do_close() {
-    tcp().expires_after(std::chrono::seconds(2));
+    expires_after(std::chrono::seconds(2));
     SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
     stream_.async_shutdown([self = shared_from_this()](beast::error_code ec) {
       if (!ec && self->linger_) self->drain();  // the client's records, read and dropped raw
@@ -182,7 +189,7 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
 
  private:
   void handshake() {
-    tcp().expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
+    expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
     stream_.async_handshake(
         asio::ssl::stream_base::server,
         beast::bind_front_handler(&TlsSession::on_handshake, shared_from_this()));
@@ -201,7 +208,7 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
     do_read();
   }
   std::shared_ptr<const void> keep_;  // keeps this connection's certificates alive
-  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::ssl_stream<asio::ip::tcp::socket> stream_;
   int peeks_ = 0;
 };
 

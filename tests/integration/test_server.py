@@ -423,16 +423,32 @@ def closed_after(sock, started, limit=10):
 
 
 def test_idle_connections_close_at_their_deadlines():
-    # header_timeout_ms 1500 for the first request, idle_timeout_ms 3000 after each answer.
+    # handshake_timeout_ms 2000, header_timeout_ms 1500 for the first request, idle_timeout_ms
+    # 3000 after each answer; plain and TLS connections alike.
     with TempDir() as tmp:
         s = Setup(tmp)
+        with open(s.config) as f:
+            text = f.read().replace("header_timeout_ms: 1500,",
+                                    "handshake_timeout_ms: 2000, header_timeout_ms: 1500,")
+        write(s.config, text)
         with s.server():
             get = f"GET /healthz HTTP/1.1\r\nHost: {ORG}\r\n\r\n".encode()
-            silent = socket.create_connection(("127.0.0.1", s.http))
-            silent_for = []
-            watch = threading.Thread(
-                target=lambda: silent_for.append(closed_after(silent, time.time())))
-            watch.start()
+            watched = {}
+
+            def watch(name, sock):
+                started = time.time()
+                watched[name] = closed_after(sock, started)
+                sock.close()
+
+            # Connected, and nothing sent: no request, no TLS handshake.
+            threads = [threading.Thread(target=watch, args=(name, socket.create_connection(
+                ("127.0.0.1", port)))) for name, port in (("silent", s.http), ("no-hello", s.https))]
+            # A TLS connection idle after one answer.
+            tls = SniConnection(s.https, A)
+            assert tls.get("/healthz") == (200, b"ok\n")
+            threads.append(threading.Thread(target=watch, args=("tls-idle", tls.sock)))
+            for t in threads:
+                t.start()
             # A client that asks every second for 4 s keeps its connection: each answer moves
             # the deadline. After the last, 3 s of quiet close it.
             busy = socket.create_connection(("127.0.0.1", s.http))
@@ -442,11 +458,13 @@ def test_idle_connections_close_at_their_deadlines():
                 last = time.time()
                 time.sleep(1.0)
             busy_for = closed_after(busy, last)
-            watch.join()
-            silent.close()
             busy.close()
-            assert 1.2 < silent_for[0] < 3.0, silent_for
+            for t in threads:
+                t.join()
             assert 2.7 < busy_for < 4.5, busy_for
+            assert 1.2 < watched["silent"] < 3.0, watched
+            assert 1.7 < watched["no-hello"] < 3.5, watched
+            assert 2.7 < watched["tls-idle"] < 4.5, watched
             assert s.curl(f"http://{ORG}/healthz")[0] == 200
 
 
