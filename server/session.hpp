@@ -83,8 +83,8 @@ class Session {
   // socket is readable, one read into the I/O thread's scratch buffer takes a whole
   // browser-sized request (a connection's own buffer starts at 512 bytes: two reads), and an
   // idle connection holds no read buffer. A request that does not arrive whole continues in
-  // buffer_ as before. `speculate`: try a read first, needed unless the socket was drained in
-  // this same turn of the event loop (an edge seen while no read was pending is not seen again).
+  // buffer_ as before. `speculate`: try a read before waiting (a request may be there already),
+  // which only costs a failed read when the socket was drained in this same turn of the loop.
   void wait_readable(bool speculate);
   void on_readable();
 
