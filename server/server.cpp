@@ -1,5 +1,9 @@
 #include "server.hpp"
 
+#include <pthread.h>
+
+#include <csignal>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -23,8 +27,8 @@ std::shared_ptr<const State> build_state(std::shared_ptr<const config::Config> c
   bool any_tls = std::any_of(config->domains.begin(), config->domains.end(),
                              [](const auto& d) { return d.has_tls(); });
   if (any_tls || config->default_certificate || (config->acme && config->acme->on_demand))
-    state->tls = std::make_shared<TlsRegistry>(
-        config, config->acme ? &rt.acme_certificates() : nullptr);
+    state->tls =
+        std::make_shared<TlsRegistry>(config, config->acme ? &rt.acme_certificates() : nullptr);
   for (const auto& d : config->domains) {
     state->domain_slots.push_back(rt.metrics().domain_slot(d.host));
     if (!d.tls) continue;
@@ -39,7 +43,9 @@ void log_summary(const config::Config& c, unsigned threads) {
                c.domains.size(), threads);
   for (const auto& d : c.domains)
     spdlog::info("  {}{}{}", d.host,
-                 d.tls_auto ? " (https, certificate from ACME)" : d.tls ? " (https)" : " (http)",
+                 d.tls_auto ? " (https, certificate from ACME)"
+                 : d.tls    ? " (https)"
+                            : " (http)",
                  d.aliases.empty() ? "" : fmt::format(" aliases {}", fmt::join(d.aliases, ", ")));
   for (const auto& a : c.listen.https_addresses) spdlog::info("  https on {}", a.to_string());
   for (const auto& a : c.listen.http_addresses) spdlog::info("  http on {}", a.to_string());
@@ -215,10 +221,36 @@ void Server::stop(std::chrono::milliseconds grace) {
   for (auto it = services_.rbegin(); it != services_.rend(); ++it) (*it)->stop();
 }
 
+namespace {
+sigset_t held_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+}  // namespace
+
+void hold_signals() {
+  const sigset_t set = held_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void release_signals() {
+  const sigset_t set = held_signals();
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
 int Server::run() {
-  if (!start()) return 1;
+  // Signals are caught before the listeners open: a SIGHUP (a log rotation, a deploy script)
+  // arriving while the server starts would otherwise end it with the default action. One that
+  // came while they were held (hold_signals) or comes meanwhile waits in the set and is
+  // handled once serving.
   asio::io_context control;
   asio::signal_set signals(control, SIGHUP, SIGTERM, SIGINT);
+  release_signals();
+  if (!start()) return 1;
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
                                                                       int sig) {
     if (ec) return;

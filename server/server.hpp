@@ -21,6 +21,11 @@
 
 namespace linktrack::server {
 
+// `serve` holds SIGHUP, SIGTERM and SIGINT back from its first moment (hold_signals) until
+// Server::run catches them (release_signals), so none ends a server that is still starting.
+void hold_signals();
+void release_signals();
+
 class Server {
  public:
   explicit Server(std::string config_path) : config_path_(std::move(config_path)) {}
