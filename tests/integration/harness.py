@@ -83,11 +83,13 @@ def wait_for_port(port, timeout=10.0, host="127.0.0.1"):
 
 
 class Server:
-    """linktrack serve on a config file; waits for `port` to open, stops on exit."""
+    """linktrack serve on a config file; waits for `port` (and every port in `also`) to open,
+    stops on exit. The listeners open one after another: a test that talks to more than one
+    port names them all, or its first connection can come before a later port is open."""
 
-    def __init__(self, config_path, port, env=None):
+    def __init__(self, config_path, port, env=None, also=()):
         self.config_path = config_path
-        self.port = port
+        self.ports = (port, *also)
         self.env = env
 
     def __enter__(self):
@@ -97,7 +99,8 @@ class Server:
         self.proc = subprocess.Popen([BINARY, "serve", "-c", self.config_path],
                                      stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
         try:
-            wait_for_port(self.port)
+            for port in self.ports:
+                wait_for_port(port)
         except AssertionError:
             self.stop()
             raise AssertionError("server did not start:\n" + self.output())

@@ -113,7 +113,7 @@ acme:
 """)
 
     def server(self):
-        return Server(self.config, self.https)
+        return Server(self.config, self.https, also=(self.http, self.admin))
 
     def issued(self):
         return metric(self.admin, "linktrack_acme_certificates_issued_total")

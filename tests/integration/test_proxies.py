@@ -46,7 +46,7 @@ domains:
 {domain_extra}""")
 
     def server(self):
-        return Server(self.config, self.https)
+        return Server(self.config, self.https, also=(self.http, self.admin))
 
     def sign(self):
         return run("sign", "-c", self.config, "--domain", self.host, "--url",

@@ -62,7 +62,7 @@ domains:
 {extra}""")
 
     def server(self):
-        return Server(self.config, self.https)
+        return Server(self.config, self.https, also=(self.http, self.admin))
 
     def sign(self, domain, url, *args):
         return run("sign", "-c", self.config, "--domain", domain, "--url", url, *args,
