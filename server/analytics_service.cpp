@@ -51,7 +51,8 @@ bool AnalyticsService::pause(std::int64_t ms) {
 }
 
 void AnalyticsService::run() {
-  clicklog::WriterPriority priority;
+  // Nice 19, not SCHED_IDLE: ClickHouse waits for these rows (see WriterPriority).
+  clicklog::WriterPriority priority(clicklog::WriterPriority::Background::low);
   priority.attach(true);
   auto last_error_log = std::chrono::steady_clock::time_point{};
   while (!cancel_.load()) {

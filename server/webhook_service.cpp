@@ -45,9 +45,10 @@ struct WebhookService::Worker {
   }
 
   void run(config::Store store, std::optional<std::string> configured_node) {
-    // Background work: idle CPU priority, normal while holding the log's write lock (the
-    // re-scorer's arrangement: the writer never waits on a starved thread).
-    clicklog::WriterPriority priority;
+    // Background work: nice 19 (a receiver waits for it: never SCHED_IDLE, which a busy
+    // neighbour starves), normal while holding the log's write lock (the re-scorer's
+    // arrangement: the writer never waits on a low-priority thread).
+    clicklog::WriterPriority priority(clicklog::WriterPriority::Background::low);
     priority.attach(true);
     auto last_error_log = std::chrono::steady_clock::time_point{};
     while (!cancel.load()) {

@@ -4,9 +4,15 @@
 // at SCHED_IDLE. An idle-priority writer starves while the I/O thread is saturated, and a starved
 // thread cannot raise itself: so the submitting side returns it to normal priority once the queue
 // is a quarter full, and the writer goes idle again when it has drained the queue.
+//
+// Threads that feed someone outside (webhooks, ClickHouse) use nice 19 instead of SCHED_IDLE:
+// SCHED_IDLE gets next to nothing while any other process keeps the cores busy (deliveries
+// stalled for tens of seconds beside a busy neighbour), nice 19 still gets a small share and
+// is preempted by a waking I/O thread all the same.
 #pragma once
 
 #include <pthread.h>
+#include <sys/types.h>
 
 #include <atomic>
 #include <cstddef>
@@ -16,6 +22,11 @@ namespace linktrack::clicklog {
 
 class WriterPriority {
  public:
+  enum class Background {
+    idle,  // SCHED_IDLE: the writer, the re-scorer, the summary
+    low,   // SCHED_OTHER at nice 19: a consumer somebody outside waits for
+  };
+  explicit WriterPriority(Background background = Background::idle) : background_(background) {}
   // On the writer thread, once. Adaptive only when `allowed` (not in sync durability, where
   // responses wait for the writer) and where a thread may return from SCHED_IDLE to normal
   // priority (root, CAP_SYS_NICE, or RLIMIT_NICE allowing nice 0); otherwise the writer stays
@@ -42,8 +53,10 @@ class WriterPriority {
 
  private:
   bool set(bool idle);
+  const Background background_;
   std::mutex mutex_;  // keeps the flag and the thread's real policy in step
   pthread_t thread_{};
+  pid_t tid_ = 0;  // for setpriority: nice is per thread on Linux
   std::atomic<bool> idle_{false};
   bool adaptive_ = false;
 };

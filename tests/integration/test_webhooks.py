@@ -214,7 +214,7 @@ def test_kill_9_mid_delivery_loses_nothing_and_repeats_only_the_batch_in_flight(
         server = setup.server().__enter__()
         try:
             click_all(setup, urls)
-            assert rx.wait_for_events(30, 20)
+            assert rx.wait_for_events(30, 20), (len(rx.events()), server.output()[-3000:])
             time.sleep(0.2)  # mid-request
             server.proc.kill()
             server.proc.wait()

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <thread>
@@ -59,4 +60,33 @@ TEST_CASE("sync durability keeps the writer at normal priority") {
   w.join();
   CHECK_FALSE(priority.adaptive());
   CHECK(policy == SCHED_OTHER);
+}
+
+TEST_CASE("a feed consumer runs at nice 19, never SCHED_IDLE, and at nice 0 while raised") {
+  WriterPriority priority(WriterPriority::Background::low);
+  std::atomic<int> nice_after_attach{-100}, nice_raised{-100}, nice_after{-100};
+  std::atomic<int> policy{-1};
+  std::thread w([&] {
+    priority.attach(true);
+    const auto tid = static_cast<id_t>(gettid());
+    nice_after_attach = getpriority(PRIO_PROCESS, tid);
+    policy = policy_of(pthread_self());
+    {
+      linktrack::clicklog::RaisedPriority raised(&priority);
+      nice_raised = getpriority(PRIO_PROCESS, tid);
+    }
+    nice_after = getpriority(PRIO_PROCESS, tid);
+  });
+  w.join();
+  CHECK(policy == SCHED_OTHER);
+  if (priority.adaptive()) {
+    CHECK(nice_after_attach == 19);
+    CHECK(nice_raised == 0);
+    CHECK(nice_after == 19);
+  } else {
+    // Without the right to return to nice 0 it stays there throughout.
+    CHECK(nice_after_attach == 0);
+    CHECK(nice_raised == 0);
+    CHECK(nice_after == 0);
+  }
 }
