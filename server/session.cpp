@@ -26,9 +26,14 @@ std::string joined_cookies(const Request& req) {
 
 template <class Derived>
 void Session<Derived>::do_read() {
-  parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(limits().header_bytes));
-  parser_->body_limit(static_cast<std::uint64_t>(body_limit()));
+  if (admin_)
+    admin_parser_.emplace();
+  else
+    view_parser_.emplace(joined_lines_);
+  with_parser([&](auto& parser) {
+    parser.header_limit(static_cast<std::uint32_t>(limits().header_bytes));
+    parser.body_limit(static_cast<std::uint64_t>(body_limit()));
+  });
   // The first request must arrive within the header timeout; later ones within the idle one.
   expires_after(
       std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms));
@@ -38,16 +43,22 @@ void Session<Derived>::do_read() {
 template <class Derived>
 void Session<Derived>::parse_buffered() {
   beast::error_code ec;
-  while (buffer_.size() > 0 && !parser_->is_done()) {
-    const std::size_t used = parser_->put(buffer_.data(), ec);
-    buffer_.consume(used);
-    if (ec == bhttp::error::need_more) break;
-    if (ec) return on_read(ec, 0);
-    if (used == 0) break;
-  }
-  if (parser_->is_done()) return on_read({}, 0);
+  const bool done = with_parser([&](auto& parser) {
+    while (buffer_.size() > 0 && !parser.is_done()) {
+      const std::size_t used = parser.put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec || used == 0) break;
+    }
+    return parser.is_done();
+  });
+  if (ec) return on_read(ec, 0);
+  if (done) return on_read({}, 0);
   if constexpr (std::is_same_v<Derived, PlainSession>) {
-    if (!admin_ && buffer_.size() == 0 && !parser_->got_some()) {
+    if (!admin_ && buffer_.size() == 0 && !view_parser_->got_some()) {
       switch (std::exchange(last_read_, LastRead::none)) {
         case LastRead::drained:
           return wait_readable(false);
@@ -74,8 +85,10 @@ void Session<Derived>::parse_buffered() {
 template <class Derived>
 void Session<Derived>::on_bytes(beast::error_code ec, std::size_t n) {
   if (ec == asio::error::eof) {
-    if (!parser_->got_some()) return on_read(bhttp::error::end_of_stream, 0);
-    parser_->put_eof(ec);  // a message cut short is an error; one without length ends here
+    if (!with_parser([](auto& parser) { return parser.got_some(); }))
+      return on_read(bhttp::error::end_of_stream, 0);
+    // A message cut short is an error; one without length ends here.
+    with_parser([&](auto& parser) { parser.put_eof(ec); });
     return on_read(ec, 0);
   }
   if (ec) return on_read(ec, 0);
@@ -111,8 +124,9 @@ void Session<Derived>::on_readable() {
     if (ec) return on_bytes(ec, 0);  // end of stream, reset: as a read through the stream
     last_read_ = n < scratch.size() ? LastRead::drained : LastRead::full;
     std::string_view data(scratch.data(), n);
-    while (!data.empty() && !parser_->is_done()) {
-      const std::size_t used = parser_->put(asio::buffer(data.data(), data.size()), ec);
+    auto& parser = *view_parser_;
+    while (!data.empty() && !parser.is_done()) {
+      const std::size_t used = parser.put(asio::buffer(data.data(), data.size()), ec);
       data.remove_prefix(used);
       if (ec == bhttp::error::need_more) break;
       if (ec) return on_read(ec, 0);
@@ -124,7 +138,7 @@ void Session<Derived>::on_readable() {
       buffer_.commit(
           asio::buffer_copy(buffer_.prepare(data.size()), asio::buffer(data.data(), data.size())));
     }
-    if (parser_->is_done()) return on_read({}, 0);
+    if (parser.is_done()) return on_read({}, 0);
     parse_buffered();  // a request in pieces: the rest comes through the stream, by the deadline
   }
 }
@@ -164,20 +178,25 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
     return send_error(400, "Bad request.\n");
   if (ec) return;  // timeout, reset or a request cut short: the connection just goes
   ++requests_;
-  const auto& req = parser_->get();
-  const auto headers = scan_headers(req, joined_lines_);
-  if (auto problem = framing_problem(req, headers); problem.status)
+  if (admin_) {
+    const auto& req = admin_parser_->get();
+    if (auto problem = framing_problem(scan_headers(req, joined_lines_), req.version());
+        problem.status)
+      return send_error(problem.status, problem.text);
+    return answer_admin(req);
+  }
+  const RequestLine& line = view_parser_->line();
+  const RequestHeaders& headers = view_parser_->headers();
+  if (auto problem = framing_problem(headers, line.version); problem.status)
     return send_error(problem.status, problem.text);
-  if (admin_) return answer_admin(req);
-  if (!tls_ && std::string_view(req.target()).starts_with(kAcmeChallengePath))
-    return answer_acme_challenge(req);
+  if (!tls_ && line.target.starts_with(kAcmeChallengePath)) return answer_acme_challenge(line);
   // One view for the whole request: a reload between two looks would mix two configs.
   auto& view = rt_.thread_view();
   const State& state = *view.state;
   const config::Config& settings = *state.snapshot->config;
   http::Response decision;
   try {
-    decision = http::handle(request_view(req, headers, peer_, tls_, util::unix_now_ms()),
+    decision = http::handle(request_view(line, headers, peer_, tls_, util::unix_now_ms()),
                             *state.snapshot, *view.codec);
   } catch (const std::exception& e) {
     // A bug in one request's handling answers that request, never ends the process.
@@ -192,11 +211,11 @@ void Session<Derived>::on_read(beast::error_code ec, std::size_t) {
   route_ = decision.route;
   if (!admin_ && settings.log.access_log)
     spdlog::info(
-        "access {} \"{} {}{}\" {} {}", peer_text_, req.method_string(), headers.host, req.target(),
+        "access {} \"{} {}{}\" {} {}", peer_text_, line.method, headers.host, line.target,
         decision.status,
         decision.rejection == http::Rejection::none ? "-" : http::to_string(decision.rejection));
-  keep_alive_ = req.keep_alive();
-  build(decision, req.version());
+  keep_alive_ = line.keep_alive;
+  build(decision, line.version);
   if (decision.event) {
     if (rt_.sink().answers_after_commit())
       return write_when_durable(std::move(*decision.event), settings.store.sync_timeout_ms);
@@ -219,7 +238,7 @@ void Session<Derived>::answer_admin(const Request& req) {
                        joined_cookies(req),
                        std::string(req[bhttp::field::content_type]),
                        tls_};
-  request.body = std::move(parser_->get().body());
+  request.body = std::move(admin_parser_->get().body());
   // The answer may take a while (a stats query): no read or write is pending meanwhile, and
   // the deadline starts again with the write.
   expires_never();
@@ -243,10 +262,10 @@ void Session<Derived>::answer_admin(const Request& req) {
 }
 
 template <class Derived>
-void Session<Derived>::answer_acme_challenge(const Request& req) {
+void Session<Derived>::answer_acme_challenge(const RequestLine& line) {
   // HTTP-01 (RFC 8555 8.3): the key authorization for the token, on plain http and never
   // redirected, whatever the Host (an on-demand name is in no config).
-  std::string_view token = std::string_view(req.target()).substr(kAcmeChallengePath.size());
+  std::string_view token = line.target.substr(kAcmeChallengePath.size());
   token = token.substr(0, token.find('?'));
   http::Response r;
   r.route = route_ = http::Route::acme_challenge;
@@ -258,10 +277,10 @@ void Session<Derived>::answer_acme_challenge(const Request& req) {
     r.status = 404;
     r.body = "No such challenge.\n";
   }
-  r.head_only = req.method() == bhttp::verb::head;
+  r.head_only = line.method == "HEAD";
   rt_.metrics().count(r);
-  keep_alive_ = req.keep_alive();
-  build(r, req.version());
+  keep_alive_ = line.keep_alive;
+  build(r, line.version);
   do_write();
 }
 

@@ -23,6 +23,7 @@
 #include "http/wire.hpp"
 #include "request_adapter.hpp"
 #include "request_framing.hpp"
+#include "request_view_parser.hpp"
 #include "runtime.hpp"
 
 namespace linktrack::server {
@@ -94,7 +95,7 @@ class Session {
   void answer_admin(const Request& req);
 
   static constexpr std::string_view kAcmeChallengePath = "/.well-known/acme-challenge/";
-  void answer_acme_challenge(const Request& req);
+  void answer_acme_challenge(const RequestLine& line);
 
   // Group commit: answer once the event's batch is on disk (or it was dropped), or when the
   // deadline passes first, so that a slow or failing disk never holds a click forever.
@@ -123,7 +124,14 @@ class Session {
   AdminHandler admin_;
   // Room for a header and a body at their limits, so that the parser reports which was too big.
   beast::flat_buffer buffer_{static_cast<std::size_t>(limits().header_bytes + body_limit())};
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // The admin listener's requests as Beast messages (bodies, any header); the tracking
+  // listeners' as views (request_view_parser.hpp). One of the two, by listener.
+  std::optional<bhttp::request_parser<bhttp::string_body>> admin_parser_;
+  std::optional<RequestViewParser> view_parser_;
+  template <class F>
+  decltype(auto) with_parser(F&& f) {
+    return admin_ ? f(*admin_parser_) : f(*view_parser_);
+  }
   std::string wire_;
   std::string body_;  // a large body (an API page), sent after wire_ rather than copied into it
   JoinedLines joined_lines_;  // lists that came on several lines, joined
