@@ -3,7 +3,8 @@
 #   1. Release build: unit tests, and integration tests against the real binary;
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build (clang, the library instrumented for
 #      libFuzzer too): unit tests, and the integration tests against the sanitized server;
-#   3. every fuzz target of that build over its seed corpus, LINKTRACK_FUZZ_SECONDS each (20);
+#   3. every fuzz target of that build over its seed corpus, LINKTRACK_FUZZ_SECONDS each (20),
+#      one per core at a time;
 #   4. ThreadSanitizer build: the click writer's queue, the config snapshot swap, the re-scorer.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,10 +22,14 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer: unit tests and the server under the integration tests"
+# Line tables are all a sanitizer's report needs (file and line per frame); full debug info
+# makes these builds slower to compile and link.
 if command -v clang++ >/dev/null; then
-  CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLINKTRACK_FUZZ=ON >/dev/null
+  CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLINKTRACK_FUZZ=ON \
+    -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only >/dev/null
 else
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLINKTRACK_SANITIZE=ON >/dev/null
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLINKTRACK_SANITIZE=ON \
+    -DCMAKE_CXX_FLAGS_DEBUG=-g1 >/dev/null
 fi
 cmake --build build-asan -j"$jobs"
 LINKTRACK_SANITIZED=1 ctest --test-dir build-asan --output-on-failure -j"$jobs"
@@ -35,6 +40,7 @@ if command -v clang++ >/dev/null; then
 fi
 
 echo "== ThreadSanitizer: the click writer's queue, the config snapshot swap, the re-scorer beside the writer"
-cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DLINKTRACK_TSAN=ON -DLINKTRACK_UNIT_ONLY=ON >/dev/null
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DLINKTRACK_TSAN=ON -DLINKTRACK_UNIT_ONLY=ON \
+  -DCMAKE_CXX_FLAGS_DEBUG=-g1 >/dev/null
 cmake --build build-tsan -j"$jobs"
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j"$jobs"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target of a LINKTRACK_FUZZ build for SECONDS each (default 20) over its seed
-# corpus in tests/fuzz/corpus/, with new inputs kept in the build folder, not the repository.
+# corpus in tests/fuzz/corpus/, with new inputs kept in the build folder, not the repository;
+# LINKTRACK_FUZZ_JOBS targets at a time (default: one per core).
 # Exits non-zero when a target finds a crash, a leak or undefined behaviour; the input that did
 # it is left as BUILD/fuzz-artifacts/crash-*.
 #   CXX=clang++ cmake -S . -B build-fuzz -DLINKTRACK_FUZZ=ON && cmake --build build-fuzz
@@ -10,9 +11,11 @@ build=$(realpath "${1:-build-fuzz}")
 seconds=${2:-20}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build/fuzz-artifacts"
-failed=0
-for target in "$build"/fuzz_*; do
-  [ -x "$target" ] || continue
+jobs=${LINKTRACK_FUZZ_JOBS:-$(nproc)}
+
+# One target: its result line (and the log's tail on a failure); the exit status says which.
+fuzz_one() {
+  local target=$1 name seeds work log runs edges
   name=$(basename "$target")
   seeds=("$here/corpus/${name#fuzz_}")
   # The HTML targets also start from the unit tests' real-world newsletter.
@@ -27,9 +30,26 @@ for target in "$build"/fuzz_*; do
     edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
     echo "ok   $name: ${runs:-?} runs in ${seconds}s, ${edges:-?} edges covered"
   else
-    failed=$((failed + 1))
     echo "FAIL $name (log: $log)"
     tail -40 "$log"
+    return 1
   fi
+}
+
+# As many targets at a time as there are cores: each is one process on one core.
+failed=0
+running=0
+for target in "$build"/fuzz_*; do
+  [ -x "$target" ] || continue
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || failed=$((failed + 1))
+    running=$((running - 1))
+  fi
+  fuzz_one "$target" &
+  running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+  wait -n || failed=$((failed + 1))
+  running=$((running - 1))
 done
 [ "$failed" -eq 0 ]
