@@ -13,7 +13,7 @@
 #pragma once
 
 #include <boost/beast/http/basic_parser.hpp>
-#include <deque>
+#include <forward_list>
 #include <string>
 #include <string_view>
 
@@ -45,7 +45,7 @@ class RequestViewParser : public boost::beast::http::basic_parser<true> {
     return v.data() >= input_.data() && v.data() + v.size() <= input_.data() + input_.size();
   }
   void keep(std::string_view& v) {  // an unset view stays unset (nullptr: see scan_field)
-    if (v.data() != nullptr && in_input(v)) v = owned_.emplace_back(v);
+    if (v.data() != nullptr && in_input(v)) v = owned_.emplace_front(v);
   }
   void keep_views() {
     keep(line_.method);
@@ -65,7 +65,7 @@ class RequestViewParser : public boost::beast::http::basic_parser<true> {
   void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                      error_code&) override {
     std::string_view v = value;
-    if (!v.empty() && !in_input(v)) v = owned_.emplace_back(v);  // unfolded on Beast's stack
+    if (!v.empty() && !in_input(v)) v = owned_.emplace_front(v);  // unfolded on Beast's stack
     scan_field(headers_, storage_, name, name_string, v);
   }
   void on_header_impl(error_code&) override { line_.keep_alive = keep_alive(); }
@@ -81,7 +81,8 @@ class RequestViewParser : public boost::beast::http::basic_parser<true> {
   std::string_view input_;
   RequestLine line_;
   RequestHeaders headers_;
-  std::deque<std::string> owned_;  // a deque: what views point into never moves
+  // A list: what views point into never moves, and an empty one allocates nothing.
+  std::forward_list<std::string> owned_;
 };
 
 }  // namespace linktrack::server

@@ -26,14 +26,8 @@ std::string joined_cookies(const Request& req) {
 
 template <class Derived>
 void Session<Derived>::do_read() {
-  if (admin_)
-    admin_parser_.emplace();
-  else
-    view_parser_.emplace(joined_lines_);
-  with_parser([&](auto& parser) {
-    parser.header_limit(static_cast<std::uint32_t>(limits().header_bytes));
-    parser.body_limit(static_cast<std::uint64_t>(body_limit()));
-  });
+  admin_parser_.reset();  // the next request's parser is made when its first bytes come
+  view_parser_.reset();
   // The first request must arrive within the header timeout; later ones within the idle one.
   expires_after(
       std::chrono::milliseconds(requests_ ? limits().idle_timeout_ms : limits().header_timeout_ms));
@@ -43,22 +37,22 @@ void Session<Derived>::do_read() {
 template <class Derived>
 void Session<Derived>::parse_buffered() {
   beast::error_code ec;
-  const bool done = with_parser([&](auto& parser) {
-    while (buffer_.size() > 0 && !parser.is_done()) {
-      const std::size_t used = parser.put(buffer_.data(), ec);
-      buffer_.consume(used);
-      if (ec == bhttp::error::need_more) {
-        ec = {};
-        break;
-      }
-      if (ec || used == 0) break;
-    }
-    return parser.is_done();
-  });
+  const bool done = buffer_.size() > 0 && with_parser([&](auto& parser) {
+                      while (buffer_.size() > 0 && !parser.is_done()) {
+                        const std::size_t used = parser.put(buffer_.data(), ec);
+                        buffer_.consume(used);
+                        if (ec == bhttp::error::need_more) {
+                          ec = {};
+                          break;
+                        }
+                        if (ec || used == 0) break;
+                      }
+                      return parser.is_done();
+                    });
   if (ec) return on_read(ec, 0);
   if (done) return on_read({}, 0);
   if constexpr (std::is_same_v<Derived, PlainSession>) {
-    if (!admin_ && buffer_.size() == 0 && !view_parser_->got_some()) {
+    if (!admin_ && buffer_.size() == 0 && !got_some()) {
       switch (std::exchange(last_read_, LastRead::none)) {
         case LastRead::drained:
           return wait_readable(false);
@@ -85,8 +79,7 @@ void Session<Derived>::parse_buffered() {
 template <class Derived>
 void Session<Derived>::on_bytes(beast::error_code ec, std::size_t n) {
   if (ec == asio::error::eof) {
-    if (!with_parser([](auto& parser) { return parser.got_some(); }))
-      return on_read(bhttp::error::end_of_stream, 0);
+    if (!got_some()) return on_read(bhttp::error::end_of_stream, 0);
     // A message cut short is an error; one without length ends here.
     with_parser([&](auto& parser) { parser.put_eof(ec); });
     return on_read(ec, 0);
@@ -124,7 +117,7 @@ void Session<Derived>::on_readable() {
     if (ec) return on_bytes(ec, 0);  // end of stream, reset: as a read through the stream
     last_read_ = n < scratch.size() ? LastRead::drained : LastRead::full;
     std::string_view data(scratch.data(), n);
-    auto& parser = *view_parser_;
+    auto& parser = view_parser();
     while (!data.empty() && !parser.is_done()) {
       const std::size_t used = parser.put(asio::buffer(data.data(), data.size()), ec);
       data.remove_prefix(used);

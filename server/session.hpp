@@ -125,12 +125,31 @@ class Session {
   // Room for a header and a body at their limits, so that the parser reports which was too big.
   beast::flat_buffer buffer_{static_cast<std::size_t>(limits().header_bytes + body_limit())};
   // The admin listener's requests as Beast messages (bodies, any header); the tracking
-  // listeners' as views (request_view_parser.hpp). One of the two, by listener.
-  std::optional<bhttp::request_parser<bhttp::string_body>> admin_parser_;
-  std::optional<RequestViewParser> view_parser_;
+  // listeners' as views (request_view_parser.hpp). One of the two, by listener, made when a
+  // request's first bytes come and gone when the next is awaited: an idle keep-alive
+  // connection holds no parser (half a kilobyte).
+  using AdminParser = bhttp::request_parser<bhttp::string_body>;
+  std::unique_ptr<AdminParser> admin_parser_;
+  std::unique_ptr<RequestViewParser> view_parser_;
+  template <class Parser, class... Args>
+  Parser& parser_for(std::unique_ptr<Parser>& parser, Args&... args) {
+    if (!parser) {
+      parser = std::make_unique<Parser>(args...);
+      parser->header_limit(static_cast<std::uint32_t>(limits().header_bytes));
+      parser->body_limit(static_cast<std::uint64_t>(body_limit()));
+    }
+    return *parser;
+  }
+  RequestViewParser& view_parser() { return parser_for(view_parser_, joined_lines_); }
   template <class F>
   decltype(auto) with_parser(F&& f) {
-    return admin_ ? f(*admin_parser_) : f(*view_parser_);
+    if (admin_) return f(parser_for(admin_parser_));
+    return f(view_parser());
+  }
+  // Whether the request under way has begun (no parser yet: it has not).
+  bool got_some() const {
+    return admin_ ? admin_parser_ && admin_parser_->got_some()
+                  : view_parser_ && view_parser_->got_some();
   }
   std::string wire_;
   std::string body_;  // a large body (an API page), sent after wire_ rather than copied into it
