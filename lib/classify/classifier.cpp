@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "classify/evidence.hpp"
+#include "util/ascii_case.hpp"
 
 namespace linktrack::classify {
 namespace {
@@ -52,8 +53,7 @@ std::string referer_host(std::string_view referer) {
   auto host = rest.substr(0, rest.find_first_of("/:?#"));
   if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
   std::string out(host);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : out) c = util::ascii_lower(c);
   return out;
 }
 

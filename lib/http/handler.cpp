@@ -7,6 +7,7 @@
 #include "http/cookies.hpp"
 #include "http/viewer.hpp"
 #include "net/destination.hpp"
+#include "util/ascii_case.hpp"
 
 namespace linktrack::http {
 
@@ -302,7 +303,7 @@ std::string normalize_host(std::string_view h) {
   }
   if (!h.empty() && h.back() == '.') h.remove_suffix(1);  // "links.example.com." is the same host
   std::string out(h);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = util::ascii_lower(c);
   return out;
 }
 

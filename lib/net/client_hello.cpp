@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "util/ascii_case.hpp"
+
 namespace linktrack::net {
 namespace {
 
@@ -59,7 +61,7 @@ ClientHelloName client_hello_name(std::string_view bytes) {
       const auto name = list.take(list.number(2));
       if (list.failed || kind != 0) continue;  // 0: host_name
       std::string out(name);
-      for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : out) c = util::ascii_lower(c);
       if (!out.empty() && out.back() == '.') out.pop_back();
       return {State::done, out};
     }

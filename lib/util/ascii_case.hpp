@@ -3,14 +3,15 @@
 #pragma once
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <string_view>
 
 namespace linktrack::util {
 
+// Not std::tolower: that is a call into the C library per character, through the locale's
+// table (half a percent of a click's CPU in a profile, for the Host and Referer alone).
 inline char ascii_lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
 inline std::string ascii_lower(std::string s) {
