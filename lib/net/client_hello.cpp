@@ -1,6 +1,5 @@
 #include "net/client_hello.hpp"
 
-#include <cctype>
 #include <cstdint>
 
 #include "util/ascii_case.hpp"

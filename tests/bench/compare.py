@@ -310,38 +310,27 @@ def wrk(tmp, url, connections, duration, close=False, pause=0, shape="wrk", cpus
             "bad_status": int(errors.group(1)) if errors else 0, "raw": out}
 
 
-def idle_connections(port, count):
-    """Opens `count` keep-alive connections, one request each, and leaves them idle."""
+def idle_connections(port, count, tls=False):
+    """Opens `count` keep-alive connections (TLS ones with `tls`), one request each, and leaves
+    them idle."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, count + 1000), hard))
+    if tls:
+        import ssl
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    req = browser_request("/healthz", HOST if tls else PLAIN_HOST)
     socks = []
-    req = browser_request("/healthz", PLAIN_HOST)
     for _ in range(count):
         s = socket.create_connection(("127.0.0.1", port))
+        if tls:  # one at a time: a handshake waits for its answer
+            s = ctx.wrap_socket(s, server_hostname=HOST)
         s.sendall(req)
         socks.append(s)
     for s in socks:
         s.settimeout(10)
         s.recv(4096)
-    return socks
-
-
-def idle_tls_connections(port, count):
-    """Opens `count` TLS keep-alive connections, one request each, and leaves them idle."""
-    import ssl
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, count + 1000), hard))
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    req = browser_request("/healthz", HOST)
-    socks = []
-    for _ in range(count):
-        s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname=HOST)
-        s.sendall(req)
-        s.settimeout(10)
-        s.recv(4096)
-        socks.append(s)
     return socks
 
 
@@ -442,8 +431,7 @@ def main():
         # Every server's plain figure before any TLS one: right after a server's 2,000 TLS
         # connections, the next server's 10,000 plain ones were refused on this machine.
         idle, idle_tls = {}, {}
-        for figure, count, open_idle in ((idle, 10000, lambda p: idle_connections(p["http"], 10000)),
-                                         (idle_tls, 2000, lambda p: idle_tls_connections(p["https"], 2000))):
+        for figure, count, scheme in ((idle, 10000, "http"), (idle_tls, 2000, "https")):
             for name in names:
                 ports = servers.start(name, empty_log=True)
                 time.sleep(0.5)
@@ -451,7 +439,7 @@ def main():
                 if name in NGINX:
                     pid = int(open(f"/proc/{pid}/task/{pid}/children").read().split()[0])
                 before = rss_kib(pid)
-                socks = open_idle(ports)
+                socks = idle_connections(ports[scheme], count, tls=scheme == "https")
                 time.sleep(1)
                 after = rss_kib(pid)
                 figure[name] = (after - before) * 1024 / count
