@@ -249,6 +249,9 @@ int Server::run() {
   // handled once serving.
   asio::io_context control;
   asio::signal_set signals(control, SIGHUP, SIGTERM, SIGINT);
+  // TLS connections write through OpenSSL's socket BIO, which uses write(): a client that went
+  // away must be an error on that connection (EPIPE), not a signal that ends the process.
+  std::signal(SIGPIPE, SIG_IGN);
   release_signals();
   if (!start()) return 1;
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,

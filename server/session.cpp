@@ -2,8 +2,6 @@
 
 #include <sys/socket.h>
 
-#include <type_traits>
-
 #include "api/error.hpp"
 #include "net/client_hello.hpp"
 #include "util/clock.hpp"
@@ -51,17 +49,15 @@ void Session<Derived>::parse_buffered() {
                     });
   if (ec) return on_read(ec, 0);
   if (done) return on_read({}, 0);
-  if constexpr (std::is_same_v<Derived, PlainSession>) {
-    if (!admin_ && buffer_.size() == 0 && !got_some()) {
-      switch (std::exchange(last_read_, LastRead::none)) {
-        case LastRead::drained:
-          return wait_readable(false);
-        case LastRead::full:  // more may be there: read it from the loop, not a frame deeper
-          return asio::post(tcp().get_executor(),
-                            [self = self().shared_from_this()] { self->wait_readable(true); });
-        case LastRead::none:
-          return wait_readable(true);
-      }
+  if (!admin_ && buffer_.size() == 0 && !got_some()) {
+    switch (std::exchange(last_read_, LastRead::none)) {
+      case LastRead::drained:
+        return wait_readable(false);
+      case LastRead::full:  // more may be there: read it from the loop, not a frame deeper
+        return asio::post(tcp().get_executor(),
+                          [self = self().shared_from_this()] { self->wait_readable(true); });
+      case LastRead::none:
+        return wait_readable(true);
     }
   }
   last_read_ = LastRead::none;
@@ -91,49 +87,41 @@ void Session<Derived>::on_bytes(beast::error_code ec, std::size_t n) {
 
 template <class Derived>
 void Session<Derived>::wait_readable(bool speculate) {
-  if constexpr (std::is_same_v<Derived, PlainSession>) {
-    if (speculate) return on_readable();  // on would_block it comes back here not speculating
-    tcp().async_wait(asio::socket_base::wait_read,
-                     [self = self().shared_from_this()](beast::error_code ec) {
-                       if (ec) return self->on_read(ec, 0);  // past the deadline: it goes
-                       self->on_readable();
-                     });
-  }
+  if (speculate) return on_readable();  // on would_block it comes back here not speculating
+  tcp().async_wait(self().wants(), [self = self().shared_from_this()](beast::error_code ec) {
+    if (ec) return self->on_read(ec, 0);  // past the deadline: it goes
+    self->on_readable();
+  });
 }
 
 template <class Derived>
 void Session<Derived>::on_readable() {
-  if constexpr (std::is_same_v<Derived, PlainSession>) {
-    // One per I/O thread: a request is parsed out of it before anything else runs on the
-    // thread, and what the parser leaves (a request cut short, the next one pipelined) is
-    // copied into the connection's own buffer.
-    static thread_local std::array<char, 16384> scratch;
-    auto& socket = tcp();
-    beast::error_code ec;
-    if (!socket.non_blocking()) socket.non_blocking(true, ec);
-    std::size_t n = 0;
-    if (!ec) n = socket.read_some(asio::buffer(scratch), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable(false);
-    if (ec) return on_bytes(ec, 0);  // end of stream, reset: as a read through the stream
-    last_read_ = n < scratch.size() ? LastRead::drained : LastRead::full;
-    std::string_view data(scratch.data(), n);
-    auto& parser = view_parser();
-    while (!data.empty() && !parser.is_done()) {
-      const std::size_t used = parser.put(asio::buffer(data.data(), data.size()), ec);
-      data.remove_prefix(used);
-      if (ec == bhttp::error::need_more) break;
-      if (ec) return on_read(ec, 0);
-      if (used == 0) break;
-    }
-    if (!data.empty()) {
-      if (data.size() > buffer_.max_size() - buffer_.size())
-        return on_read(bhttp::error::buffer_overflow, 0);
-      buffer_.commit(
-          asio::buffer_copy(buffer_.prepare(data.size()), asio::buffer(data.data(), data.size())));
-    }
-    if (parser.is_done()) return on_read({}, 0);
-    parse_buffered();  // a request in pieces: the rest comes through the stream, by the deadline
+  // One per I/O thread: a request is parsed out of it before anything else runs on the
+  // thread, and what the parser leaves (a request cut short, the next one pipelined) is
+  // copied into the connection's own buffer.
+  static thread_local std::array<char, 16384> scratch;
+  beast::error_code ec;
+  const std::size_t n = self().read_now(asio::buffer(scratch), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable(false);
+  if (ec) return on_bytes(ec, 0);  // end of stream, reset: as a read through the stream
+  last_read_ = n < scratch.size() && !self().buffered() ? LastRead::drained : LastRead::full;
+  std::string_view data(scratch.data(), n);
+  auto& parser = view_parser();
+  while (!data.empty() && !parser.is_done()) {
+    const std::size_t used = parser.put(asio::buffer(data.data(), data.size()), ec);
+    data.remove_prefix(used);
+    if (ec == bhttp::error::need_more) break;
+    if (ec) return on_read(ec, 0);
+    if (used == 0) break;
   }
+  if (!data.empty()) {
+    if (data.size() > buffer_.max_size() - buffer_.size())
+      return on_read(bhttp::error::buffer_overflow, 0);
+    buffer_.commit(
+        asio::buffer_copy(buffer_.prepare(data.size()), asio::buffer(data.data(), data.size())));
+  }
+  if (parser.is_done()) return on_read({}, 0);
+  parse_buffered();  // a request in pieces: the rest comes through the stream, by the deadline
 }
 
 template <class Derived>
@@ -361,21 +349,17 @@ void Session<Derived>::drain() {
 template <class Derived>
 void Session<Derived>::do_write() {
   std::size_t sent = 0;
-  if constexpr (std::is_same_v<Derived, PlainSession>) {
-    // A small answer almost always fits the socket's empty send buffer: written here, it skips
-    // the write operation, its timer and a trip through the scheduler (about 4,000
-    // instructions a click). Only when nothing is buffered after it: on_write reads next, and
-    // a pipelined request would otherwise be answered one stack frame deeper each time.
-    if (body_.empty() && buffer_.size() == 0) {
-      auto& socket = tcp();
-      beast::error_code ec;
-      if (!socket.non_blocking()) socket.non_blocking(true, ec);
-      if (!ec) sent = socket.write_some(asio::buffer(wire_), ec);
-      if (!ec && sent == wire_.size()) return on_write(ec, sent);
-      if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
-        return on_write(ec, 0);
-      if (ec) sent = 0;
-    }
+  // A small answer almost always fits the socket's empty send buffer: written here, it skips
+  // the write operation, its timer and a trip through the scheduler (about 4,000 instructions
+  // a click). Only when nothing is buffered after it: on_write reads next, and a pipelined
+  // request would otherwise be answered one stack frame deeper each time.
+  if (body_.empty() && buffer_.size() == 0) {
+    beast::error_code ec;
+    sent = self().write_now(asio::buffer(wire_), ec);
+    if (!ec && sent == wire_.size()) return on_write(ec, sent);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
+      return on_write(ec, 0);
+    if (ec) sent = 0;
   }
   last_read_ = LastRead::none;  // the event loop runs before the next read
   expires_after(std::chrono::milliseconds(limits().idle_timeout_ms));

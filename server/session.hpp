@@ -7,11 +7,10 @@
 
 #include <array>
 #include <atomic>
-#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -25,6 +24,7 @@
 #include "request_framing.hpp"
 #include "request_view_parser.hpp"
 #include "runtime.hpp"
+#include "tls_stream.hpp"
 
 namespace linktrack::server {
 
@@ -56,7 +56,7 @@ class Session {
     const auto& c = *rt_.thread_view().state->snapshot->config;
     return admin_ ? c.api.body_bytes : c.limits.body_bytes;
   }
-  asio::ip::tcp::socket& tcp() { return beast::get_lowest_layer(self().stream()); }
+  asio::ip::tcp::socket& tcp() { return self().socket(); }
 
   // The connection's deadline: whatever it waits for (a handshake, a request, a write, a
   // close) is cancelled when it passes. One timer a connection, re-armed only when it fires
@@ -80,12 +80,13 @@ class Session {
 
   void on_bytes(beast::error_code ec, std::size_t n);
 
-  // Plain tracking connections wait for a request without a buffer of their own: when the
-  // socket is readable, one read into the I/O thread's scratch buffer takes a whole
-  // browser-sized request (a connection's own buffer starts at 512 bytes: two reads), and an
-  // idle connection holds no read buffer. A request that does not arrive whole continues in
-  // buffer_ as before. `speculate`: try a read before waiting (a request may be there already),
-  // which only costs a failed read when the socket was drained in this same turn of the loop.
+  // Tracking connections wait for a request without a buffer of their own: when the socket is
+  // readable, one read (and for TLS one decryption) into the I/O thread's scratch buffer takes
+  // a whole browser-sized request (a connection's own buffer starts at 512 bytes: two reads),
+  // and an idle connection holds no read buffer. A request that does not arrive whole
+  // continues in buffer_ as before. `speculate`: try a read before waiting (a request may be
+  // there already), which only costs a failed read when the socket was drained in this same
+  // turn of the loop and TLS holds nothing received.
   void wait_readable(bool speculate);
   void on_readable();
 
@@ -177,6 +178,19 @@ class PlainSession : public Session<PlainSession>,
         stream_(std::move(socket)) {}
   void run() { do_read(); }
   asio::ip::tcp::socket& stream() { return stream_; }
+  asio::ip::tcp::socket& socket() { return stream_; }
+  // What Session's hot path asks of a connection: one read or write that never blocks, whether
+  // bytes already received wait somewhere other than the socket, and what to wait for.
+  std::size_t read_now(asio::mutable_buffer buffer, beast::error_code& ec) {
+    if (!stream_.non_blocking()) stream_.non_blocking(true, ec);
+    return ec ? 0 : stream_.read_some(buffer, ec);
+  }
+  std::size_t write_now(asio::const_buffer buffer, beast::error_code& ec) {
+    if (!stream_.non_blocking()) stream_.non_blocking(true, ec);
+    return ec ? 0 : stream_.write_some(buffer, ec);
+  }
+  static bool buffered() { return false; }
+  static asio::socket_base::wait_type wants() { return asio::socket_base::wait_read; }
   void do_close() {
     beast::error_code ec;
     stream_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
@@ -202,7 +216,16 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
     if (rt_.on_demand()) return peek();
     handshake();
   }
-  beast::ssl_stream<asio::ip::tcp::socket>& stream() { return stream_; }
+  TlsStream& stream() { return stream_; }
+  asio::ip::tcp::socket& socket() { return stream_.socket(); }
+  std::size_t read_now(asio::mutable_buffer buffer, beast::error_code& ec) {
+    return stream_.read_now(buffer, ec);
+  }
+  std::size_t write_now(asio::const_buffer buffer, beast::error_code& ec) {
+    return stream_.write_now(buffer, ec);
+  }
+  bool buffered() const { return stream_.buffered(); }
+  asio::socket_base::wait_type wants() const { return stream_.wants(); }
   // Sends close_notify and closes without waiting for the client's: TLS lets the side that
   // closes first skip that wait (RFC 8446, 6.1), and every response is complete by now. It
   // saves a read and a wakeup per connection, and the connection's memory goes sooner.
@@ -218,7 +241,6 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
   void handshake() {
     expires_after(std::chrono::milliseconds(limits().handshake_timeout_ms));
     stream_.async_handshake(
-        asio::ssl::stream_base::server,
         beast::bind_front_handler(&TlsSession::on_handshake, shared_from_this()));
   }
   // On-demand certificates: the name the ClientHello asks for, read before the handshake, and
@@ -235,7 +257,7 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
     do_read();
   }
   std::shared_ptr<const void> keep_;  // keeps this connection's certificates alive
-  beast::ssl_stream<asio::ip::tcp::socket> stream_;
+  TlsStream stream_;
   int peeks_ = 0;
 };
 

@@ -372,6 +372,116 @@ def test_request_framing_pipelined_split_and_oversized_bodies():
             assert s.curl(f"http://{ORG}/healthz")[0] == 200
 
 
+def tls_socket(port, name):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5),
+                           server_hostname=name)
+
+
+class RecordClient:
+    """TLS through memory BIOs over a plain socket: the test decides how records are packed into
+    the socket's writes."""
+
+    def __init__(self, port, name):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = ctx.wrap_bio(self.incoming, self.outgoing, server_hostname=name)
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.sock.sendall(self.outgoing.read())
+                self.incoming.write(self.sock.recv(65536) or b"\0")  # closed: fails the handshake
+        self.sock.sendall(self.outgoing.read())
+
+    def send_records(self, pieces):
+        """One record per piece, all in one write to the socket."""
+        for piece in pieces:
+            self.tls.write(piece)
+        self.sock.sendall(self.outgoing.read())
+
+    def settimeout(self, timeout):
+        self.sock.settimeout(timeout)
+
+    def recv(self, size):
+        while True:
+            try:
+                return self.tls.read(size)
+            except ssl.SSLWantReadError:
+                data = self.sock.recv(65536)
+                if not data:
+                    return b""
+                self.incoming.write(data)
+
+    def close(self):
+        self.sock.close()
+
+
+def test_tls_records_pipelined_split_closed_and_rekeyed():
+    """The server drives OpenSSL on the socket itself: requests pipelined in one record, one
+    request over many records (apart, and many in one read), a body in a later record, the
+    client's close_notify answered with one, and a TLS 1.3 KeyUpdate between two requests."""
+    with TempDir() as tmp:
+        s = Setup(tmp)
+        with s.server():
+            get = f"GET /healthz HTTP/1.1\r\nHost: {A}\r\n\r\n".encode()
+            with tls_socket(s.https, A) as c:
+                c.sendall(get + f"GET /nothing HTTP/1.1\r\nHost: {A}\r\n\r\n".encode() + get)
+                assert read_responses(c, 3) == [200, 404, 200]
+            with tls_socket(s.https, A) as c:
+                for piece in (get[:5], get[5:21], get[21:]):
+                    c.sendall(piece)  # a record each
+                    time.sleep(0.1)
+                assert read_responses(c, 1) == [200]
+            # A record a byte, all in one write: what the server has received waits in OpenSSL,
+            # not in the socket, and must be read without waiting for the socket.
+            c = RecordClient(s.https, A)
+            try:
+                c.send_records([get[i:i + 1] for i in range(len(get))])
+                assert read_responses(c, 1) == [200]
+                c.send_records([get, get])  # two requests in two records in one write
+                assert read_responses(c, 2) == [200, 200]
+            finally:
+                c.close()
+            with tls_socket(s.https, A) as c:
+                c.sendall(f"POST /healthz HTTP/1.1\r\nHost: {A}\r\nContent-Length: 10\r\n"
+                          "\r\n".encode())
+                time.sleep(0.1)
+                c.sendall(b"0123456789" + get)
+                assert read_responses(c, 2) == [405, 200]
+            with tls_socket(s.https, A) as c:
+                c.sendall(f"POST /healthz HTTP/1.1\r\nHost: {A}\r\nContent-Length: 20000\r\n"
+                          "\r\n".encode() + b"x" * 20000)
+                assert read_responses(c, 1) == [413]
+            # A clean close both ways: unwrap() sends close_notify and waits for the server's.
+            with tls_socket(s.https, A) as c:
+                c.sendall(get)
+                assert read_responses(c, 1) == [200]
+                c.unwrap().close()
+            # s_client's "K": a KeyUpdate asking for the server's own; requests before and after.
+            p = subprocess.Popen(["openssl", "s_client", "-connect", f"127.0.0.1:{s.https}",
+                                  "-servername", A, "-tls1_3", "-crlf"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT)
+            try:
+                for line in (f"GET /healthz HTTP/1.1\nHost: {A}\n\n", "K\n",
+                             f"GET /healthz HTTP/1.1\nHost: {A}\nConnection: close\n\n"):
+                    p.stdin.write(line.encode())
+                    p.stdin.flush()
+                    time.sleep(1)
+                out = p.communicate(timeout=15)[0].decode("latin-1")
+            finally:
+                p.kill()
+            assert "KEYUPDATE" in out and out.count("HTTP/1.1 200 OK") == 2, out
+            assert s.curl(f"https://{A}/healthz")[0] == 200
+
+
 def test_slow_client_is_cut_off_while_others_are_served():
     with TempDir() as tmp:
         s = Setup(tmp)
@@ -591,6 +701,7 @@ if __name__ == "__main__":
           test_metrics_by_domain_latency_certificates_and_fallbacks_pass_promtool,
           test_plain_http_domain_and_open_pixel, test_x_forwarded_for_only_from_trusted_peers,
           test_oversized_headers_get_431, test_request_framing_pipelined_split_and_oversized_bodies,
+          test_tls_records_pipelined_split_closed_and_rekeyed,
           test_slow_client_is_cut_off_while_others_are_served,
           test_idle_connections_close_at_their_deadlines,
           test_sighup_swaps_certificates_and_keeps_open_connections,
