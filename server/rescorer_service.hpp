@@ -80,7 +80,10 @@ class RescorerService final : public Service {
         do {
           if (auto next = classifier(); next != c) r.set_classifier(c = next);
           std::int64_t examined = r.stats().examined, changed = r.stats().changed;
-          while (r.step() > 0 && !stopping_) {
+          // Catches up while steps come back full; a partly full step means it has reached
+          // the newest event, and chasing the events logged meanwhile a few at a time would
+          // cost a statement and a transaction for each few (the core the clicks share).
+          while (r.step(kStep) == kStep && !stopping_) {
           }
           metrics_.rescored_events.fetch_add(
               static_cast<std::uint64_t>(r.stats().examined - examined), std::memory_order_relaxed);
@@ -101,6 +104,7 @@ class RescorerService final : public Service {
     }
   }
 
+  static constexpr std::size_t kStep = 4096;  // events a step reads at most
   config::Store store_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -80,12 +80,15 @@ class SummaryService final : public Service {
           db_ = std::make_unique<clicklog::Database>(store_.path,
                                                      clicklog::Database::Mode::read_write,
                                                      static_cast<int>(store_.busy_timeout_ms));
-        const auto p = clicklog::summarize_step(*db_, 20000, 4, &priority);
+        const auto p = clicklog::summarize_step(*db_, kMaxEvents, kMaxHours, &priority);
         events_.fetch_add(static_cast<std::uint64_t>(p.events), std::memory_order_relaxed);
         hours_.fetch_add(static_cast<std::uint64_t>(p.hours_recomputed), std::memory_order_relaxed);
         after_.store(p.after_id, std::memory_order_relaxed);
         newest_.store(std::max(p.newest_id, p.after_id), std::memory_order_relaxed);
-        busy_ = p.events > 0 || p.hours_recomputed > 0;
+        // At once again only while there is a backlog (a full step): following the newest
+        // events a few at a time would cost a transaction and the cells' merge for each few,
+        // on the core the clicks share.
+        busy_ = p.events >= kMaxEvents || p.hours_recomputed >= kMaxHours;
         steps_.fetch_add(1, std::memory_order_relaxed);
         if (busy_ && !announced && p.newest_id - p.after_id > 100000) {
           spdlog::info("summarizer: summarizing {} earlier events for the dashboard",
@@ -108,6 +111,8 @@ class SummaryService final : public Service {
     db_.reset();
   }
 
+  static constexpr std::int64_t kMaxEvents = 20000;  // a step's new events at most
+  static constexpr std::int64_t kMaxHours = 4;       // and hours recomputed
   config::Store store_;
   std::unique_ptr<clicklog::Database> db_;
   bool busy_ = false;
