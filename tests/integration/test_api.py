@@ -518,7 +518,7 @@ def test_openapi_document_is_valid_and_lists_every_endpoint():
 
 def test_admin_listener_over_tls_and_keys_generate():
     with TempDir() as tmp:
-        setup = Setup(tmp, extra=api_config())
+        setup = Setup(tmp, extra=api_config(body_bytes=4 << 20))
         crt, key = make_cert(tmp, "admin.localhost")
         text = open(setup.config).read().replace(
             f'admin: "127.0.0.1:{setup.admin}"',
@@ -532,6 +532,23 @@ def test_admin_listener_over_tls_and_keys_generate():
                                capture_output=True, timeout=20)
             assert p.returncode == 0, p.stderr
             assert json.loads(p.stdout)[0]["clicks"] == 0
+            # A body of many TLS records in, an answer of many out (past 64 KiB it is written
+            # after its headers, not copied behind them).
+            items = [{"domain": A, "url": f"https://shop.a.test/item/{i}?ref=" + "x" * 100,
+                      "campaign": "bulk", "recipient": f"r{i}@example.com"} for i in range(3000)]
+            body = os.path.join(tmp, "links.json")
+            write(body, json.dumps({"links": items}))
+            p = subprocess.run(["curl", "-s", "--cacert", crt, "--resolve",
+                                f"admin.localhost:{setup.admin}:127.0.0.1", "-H",
+                                "Authorization: Bearer " + MINT_SECRET, "-H",
+                                "Content-Type: application/json", "--data-binary", "@" + body,
+                                f"https://admin.localhost:{setup.admin}/api/v1/links"],
+                               capture_output=True, timeout=60)
+            assert p.returncode == 0, p.stderr
+            assert len(p.stdout) > 200000
+            out = json.loads(p.stdout)
+            assert out["errors"] == [] and len(out["urls"]) == 3000
+            assert all(u.startswith(f"https://{A}/") for u in out["urls"])
             p = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                                 f"http://127.0.0.1:{setup.admin}/api/v1/stats"],
                                capture_output=True, text=True, timeout=20)
