@@ -177,7 +177,7 @@ Response tracked(const RequestView& req, const Viewer& viewer, const Snapshot& s
   net::Destination destination;
   if (net::destination_problem(t.fields.url, destination))
     return rejected(d, Rejection::bad_destination, route);
-  auto location = append_query(destination.url, d.append_query);
+  auto location = append_query(destination, snap.append_query_of(d));
   if (!location) return rejected(d, Rejection::bad_destination, route);
 
   Response r;

@@ -4,10 +4,12 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "classify/classifier.hpp"
 #include "config/config.hpp"
 #include "config/host_index.hpp"
+#include "http/append_query.hpp"
 #include "token/keyring.hpp"
 
 namespace linktrack::http {
@@ -22,6 +24,9 @@ struct Snapshot {
   // for a TLS domain are sent to.
   std::string https_port_suffix;
 
+  // Each domain's append_query, encoded: by domain, in config order.
+  std::vector<QueryParams> append_query;
+
   // The domain that serves names given certificates on demand (acme.on_demand.domain).
   const config::Domain* on_demand = nullptr;
 
@@ -31,6 +36,9 @@ struct Snapshot {
   const config::Domain* domain_for(std::string_view host) const {
     const auto* d = hosts.find(host);
     return d ? d : on_demand;
+  }
+  const QueryParams& append_query_of(const config::Domain& d) const {
+    return append_query[static_cast<std::size_t>(&d - config->domains.data())];
   }
 };
 

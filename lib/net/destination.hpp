@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include <boost/url/url_view.hpp>
-
 namespace linktrack::net {
 
 inline constexpr std::size_t kMaxDestinationBytes = 4096;
@@ -16,11 +14,13 @@ inline constexpr std::size_t kMaxDestinationBytes = 4096;
 // An accepted destination: `location` is the URL to send the browser to: the destination's
 // own bytes, except that characters RFC 3986 does not allow where they stand (`[ ] { } | ^ " <
 // > \` and a backquote in a query or fragment, a `%` not followed by two hex digits) are
-// percent-encoded, as browsers do when they follow the link. `location` and `url` view the
-// checked string, or `encoded` when something had to be encoded.
+// percent-encoded, as browsers do when they follow the link. `location` views the checked
+// string, or `encoded` when something had to be encoded. Every accepted location is a URI that
+// Boost.URL's parse_uri() accepts (tests/fuzz/fuzz_destination.cpp checks it on every input).
 struct Destination {
   std::string_view location;
-  boost::urls::url_view url;
+  std::size_t query = std::string_view::npos;     // where its '?' is, if it has one
+  std::size_t fragment = std::string_view::npos;  // where its '#' is, if it has one
   std::string encoded;
   Destination() = default;
   Destination(const Destination&) = delete;  // the views may point into `encoded`

@@ -1,7 +1,10 @@
-// libFuzzer target for destinations: what is accepted becomes a Location that passes the same
-// check unchanged (the encoding is idempotent), holds no byte a header may not, and keeps
-// passing once append_query has added its parameters.
+// libFuzzer target for destinations: what is accepted is a URI Boost.URL's parse_uri() accepts,
+// becomes a Location that passes the same check unchanged (the encoding is idempotent), holds
+// no byte a header may not, and keeps passing once append_query has added its parameters,
+// which it adds exactly as Boost.URL's params().append() would.
 //   ./build-fuzz/fuzz_destination tests/fuzz/corpus/destination -max_total_time=60
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -11,20 +14,39 @@
 
 using namespace linktrack;
 
+namespace {
+
+// append_query as Boost.URL does it, the reference for ours.
+std::string boost_append(boost::urls::url_view destination,
+                         const std::vector<std::pair<std::string, std::string>>& params) {
+  boost::urls::url u(destination);
+  if (u.has_query() && u.encoded_query().empty()) u.remove_query();
+  auto query = u.params();
+  for (const auto& [name, value] : params)
+    if (!query.contains(name)) query.append({name, value});
+  return std::string(u.buffer());
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view url(reinterpret_cast<const char*>(data), size);
   net::Destination d;
   if (net::destination_problem(url, d)) return 0;
+  const auto parsed = boost::urls::parse_uri(d.location);
+  if (!parsed) std::abort();
   for (unsigned char c : d.location)
     if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
         c == '`' || c == '{' || c == '|' || c == '}')
       std::abort();
   net::Destination again;
   if (net::destination_problem(d.location, again) || again.location != d.location) std::abort();
-  static const std::vector<std::pair<std::string, std::string>> params = {{"utm_source", "email"},
-                                                                          {"a b", "c&d=e#f"}};
-  auto appended = http::append_query(d.url, params);
+  static const std::vector<std::pair<std::string, std::string>> raw = {
+      {"utm_source", "email"}, {"a b", "c&d=e#f"}, {"x+y", "%"}};
+  static const auto params = http::QueryParams::of(raw);
+  auto appended = http::append_query(d, params);
   if (appended) {
+    if (*appended != boost_append(*parsed, raw)) std::abort();
     net::Destination third;
     if (net::destination_problem(*appended, third)) std::abort();
     // Appending to "?" or to no query starts the query with a parameter, not with "&".
