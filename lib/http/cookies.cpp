@@ -22,13 +22,17 @@ void append_cookie_value(std::string& out, const std::string& v) {
 
 }  // namespace
 
-std::vector<std::string> attribution_cookies(const config::Cookies& c, const token::LinkFields& f,
-                                             bool secure) {
-  std::string attributes;
-  if (!c.domain.empty()) attributes.append("; Domain=").append(c.domain);
-  attributes.append("; Path=/; Max-Age=").append(std::to_string(c.max_age_seconds));
-  if (secure) attributes.append("; Secure");
-  attributes.append("; SameSite=Lax");
+CookieAttributes CookieAttributes::of(const config::Cookies& c) {
+  std::string common;
+  if (!c.domain.empty()) common.append("; Domain=").append(c.domain);
+  common.append("; Path=/; Max-Age=").append(std::to_string(c.max_age_seconds));
+  return {common + "; SameSite=Lax", common + "; Secure; SameSite=Lax"};
+}
+
+std::vector<std::string> attribution_cookies(const config::Cookies& c,
+                                             const CookieAttributes& attributes_of,
+                                             const token::LinkFields& f, bool secure) {
+  const std::string& attributes = secure ? attributes_of.secure : attributes_of.plain;
   std::vector<std::string> out;
   out.reserve(4);
   // Each cookie is built in one string, sized up front: this runs on every click.

@@ -177,11 +177,12 @@ Response tracked(const RequestView& req, const Viewer& viewer, const Snapshot& s
   net::Destination destination;
   if (net::destination_problem(t.fields.url, destination))
     return rejected(d, Rejection::bad_destination, route);
-  auto location = append_query(destination, snap.append_query_of(d));
+  const auto& pieces = snap.of(d);
+  auto location = append_query(destination, pieces.append_query);
   if (!location) return rejected(d, Rejection::bad_destination, route);
 
   Response r;
-  r.set_cookies = attribution_cookies(d.cookies, t.fields, viewer.https);
+  r.set_cookies = attribution_cookies(d.cookies, pieces.cookie_attributes, t.fields, viewer.https);
   r.no_store = true;
   if (wants_json(req.accept)) {
     nlohmann::json j;

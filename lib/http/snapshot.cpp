@@ -26,7 +26,8 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   s->favicon = config->favicon
                    ? config->favicon_body
                    : std::string(reinterpret_cast<const char*>(kBuiltinIcon), sizeof kBuiltinIcon);
-  for (const auto& d : config->domains) s->append_query.push_back(QueryParams::of(d.append_query));
+  for (const auto& d : config->domains)
+    s->per_domain.push_back({QueryParams::of(d.append_query), CookieAttributes::of(d.cookies)});
   const auto& https = config->listen.https_addresses;
   if (!https.empty() && https.front().port != 443)
     s->https_port_suffix = ":" + std::to_string(https.front().port);

@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "config/host_index.hpp"
 #include "http/append_query.hpp"
+#include "http/cookies.hpp"
 #include "token/keyring.hpp"
 
 namespace linktrack::http {
@@ -24,8 +25,12 @@ struct Snapshot {
   // for a TLS domain are sent to.
   std::string https_port_suffix;
 
-  // Each domain's append_query, encoded: by domain, in config order.
-  std::vector<QueryParams> append_query;
+  // What each domain's answers are made of, made once: by domain, in config order.
+  struct PerDomain {
+    QueryParams append_query;
+    CookieAttributes cookie_attributes;
+  };
+  std::vector<PerDomain> per_domain;
 
   // The domain that serves names given certificates on demand (acme.on_demand.domain).
   const config::Domain* on_demand = nullptr;
@@ -37,8 +42,8 @@ struct Snapshot {
     const auto* d = hosts.find(host);
     return d ? d : on_demand;
   }
-  const QueryParams& append_query_of(const config::Domain& d) const {
-    return append_query[static_cast<std::size_t>(&d - config->domains.data())];
+  const PerDomain& of(const config::Domain& d) const {
+    return per_domain[static_cast<std::size_t>(&d - config->domains.data())];
   }
 };
 
