@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cstdint>
 
 namespace linktrack::util {
 
@@ -33,14 +34,18 @@ std::optional<std::string> decode_padded(std::string_view text) {
   return out;
 }
 
-// base64url characters in the standard alphabet, and 0 for anything that is not base64url.
-constexpr std::array<char, 256> kUrlToStandard = [] {
-  std::array<char, 256> t{};
-  for (char c = 'A'; c <= 'Z'; ++c) t[static_cast<unsigned char>(c)] = c;
-  for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = c;
-  for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
-  t['-'] = '+';
-  t['_'] = '/';
+// base64url's alphabet to the 6 bits each character stands for; 0xff for anything else.
+constexpr std::array<std::uint8_t, 256> kUrlValues = [] {
+  std::array<std::uint8_t, 256> t{};
+  t.fill(0xff);
+  for (int i = 0; i < 26; ++i) {
+    t[static_cast<unsigned char>('A' + i)] = static_cast<std::uint8_t>(i);
+    t[static_cast<unsigned char>('a' + i)] = static_cast<std::uint8_t>(26 + i);
+  }
+  for (int i = 0; i < 10; ++i)
+    t[static_cast<unsigned char>('0' + i)] = static_cast<std::uint8_t>(52 + i);
+  t['-'] = 62;
+  t['_'] = 63;
   return t;
 }();
 
@@ -66,26 +71,37 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  // Every click decodes a token: translate in one pass by table into a buffer already padded.
-  std::string s(text.size() + (4 - text.size() % 4) % 4, '=');
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = kUrlToStandard[static_cast<unsigned char>(text[i])];
-    if (c == 0) return std::nullopt;  // '+', '/', '=' and anything else are not base64url
-    s[i] = c;
+  // By table, in one pass, into the result: every click decodes a token, and OpenSSL's decoder
+  // wants the standard alphabet, padded, in a second buffer (twice the instructions).
+  const std::size_t tail = text.size() % 4;
+  if (tail == 1) return std::nullopt;
+  std::string out(text.size() / 4 * 3 + (tail ? tail - 1 : 0), '\0');
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  const auto bits = [&](std::size_t i) -> std::uint32_t {
+    return kUrlValues[static_cast<unsigned char>(text[i])];
+  };
+  std::size_t i = 0;
+  for (; i + 4 <= text.size(); i += 4) {
+    const std::uint32_t a = bits(i), b = bits(i + 1), c = bits(i + 2), d = bits(i + 3);
+    if ((a | b | c | d) & 0x80)
+      return std::nullopt;  // '+', '/', '=' and the like are not base64url
+    const std::uint32_t v = a << 18 | b << 12 | c << 6 | d;
+    *o++ = static_cast<unsigned char>(v >> 16);
+    *o++ = static_cast<unsigned char>(v >> 8);
+    *o++ = static_cast<unsigned char>(v);
   }
-  // Reject non-canonical encodings, so one token has exactly one spelling: the bits of the last
-  // character beyond the final byte (4 of them after 2 characters, 2 after 3) must be zero.
-  if (const std::size_t tail = text.size() % 4; tail != 0) {
-    const char last = s[text.size() - 1];
-    const int value = last >= 'A' && last <= 'Z'   ? last - 'A'
-                      : last >= 'a' && last <= 'z' ? last - 'a' + 26
-                      : last >= '0' && last <= '9' ? last - '0' + 52
-                      : last == '+'                ? 62
-                                                   : 63;
-    if ((value & (tail == 2 ? 0x0f : 0x03)) != 0) return std::nullopt;
+  if (tail != 0) {
+    const std::uint32_t a = bits(i), b = bits(i + 1), c = tail == 3 ? bits(i + 2) : 0;
+    if ((a | b | c) & 0x80) return std::nullopt;
+    // Non-canonical encodings are refused, so that one token has exactly one spelling: the bits
+    // of the last character beyond the final byte (4 of them after 2 characters, 2 after 3)
+    // must be zero.
+    if ((tail == 2 ? b & 0x0f : c & 0x03) != 0) return std::nullopt;
+    const std::uint32_t v = a << 18 | b << 12 | c << 6;
+    *o++ = static_cast<unsigned char>(v >> 16);
+    if (tail == 3) *o++ = static_cast<unsigned char>(v >> 8);
   }
-  return decode_padded(s);
+  return out;
 }
 
 }  // namespace linktrack::util

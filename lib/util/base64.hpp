@@ -1,4 +1,5 @@
-// Base64 (standard, padded) and base64url (no padding), on OpenSSL's encoder.
+// Base64 (standard, padded) and base64url (no padding): OpenSSL's encoder and decoder, but
+// base64url is decoded by table (a token on every click).
 #pragma once
 
 #include <optional>
