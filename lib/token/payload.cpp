@@ -80,11 +80,19 @@ void encode_id(std::string_view id, std::string& out) {
   }
 }
 
-std::string to_hex(std::string_view bytes) {
-  std::string s;
-  for (unsigned char b : bytes) {
-    s.push_back(kHexDigits[b >> 4]);
-    s.push_back(kHexDigits[b & 15]);
+// Hex digits for `bytes`, with '-' before the bytes whose positions `dashes_before` has set (a
+// UUID's 4-2-2-2-6 groups): the string is made once at its size (ids are decoded on every click).
+std::string to_hex(std::string_view bytes, std::uint32_t dashes_before = 0) {
+  const auto dash = [&](std::size_t i) { return i < 32 && ((dashes_before >> i) & 1) != 0; };
+  std::size_t size = bytes.size() * 2;
+  for (std::size_t i = 0; i < bytes.size(); ++i) size += dash(i);
+  std::string s(size, '-');
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (dash(i)) ++at;
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    s[at++] = kHexDigits[b >> 4];
+    s[at++] = kHexDigits[b & 15];
   }
   return s;
 }
@@ -109,9 +117,7 @@ std::optional<std::string> decode_id(std::string_view& in) {
       return to_hex(bytes);
     case kUuid: {
       if (n != 0 || !take(in, 16, bytes)) return std::nullopt;
-      std::string hex = to_hex(bytes);
-      return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-             hex.substr(16, 4) + "-" + hex.substr(20);
+      return to_hex(bytes, 1u << 4 | 1u << 6 | 1u << 8 | 1u << 10);
     }
     default:
       // Text ids are UTF-8: anything else would break JSON, cookies and logs downstream.
