@@ -22,12 +22,14 @@ void SummaryCells::add_row(const Statement& r, int f) {
   const auto verdict = r.text_view(f + 9);
   const int v = verdict == "suspect" ? 1 : verdict == "bot" ? 2 : 0;  // else human or unjudged
   const std::size_t count = (open ? 3 : 0) + static_cast<std::size_t>(v);
-  const std::string campaign = r.is_null(f + 3) ? "(none)" : std::string(r.text_view(f + 3));
+  const std::string_view campaign = r.is_null(f + 3) ? "(none)" : r.text_view(f + 3);
   const std::uint64_t person = v == 0 ? person_hash(r.text_view(f + 6), !r.is_null(f + 6),
                                                     r.text_view(f + 7), r.text_view(f + 8))
                                       : 0;
-  auto put = [&](Dimension d, std::string value, bool people) -> Cell& {
-    Cell& c = cells_[CellKey{d, std::move(value), hour}];
+  auto put = [&](Dimension d, std::string_view value, bool people) -> Cell& {
+    auto it = cells_.find(CellKeyLess::View{d, value, hour});
+    if (it == cells_.end()) it = cells_.emplace(CellKey{d, std::string(value), hour}, Cell{}).first;
+    Cell& c = it->second;
     ++c.counts[count];
     if (!open) c.last_click_ms = std::max(c.last_click_ms.value_or(time_ms), time_ms);
     if (people && v == 0) (open ? c.openers : c.clickers).add(person);
@@ -35,26 +37,26 @@ void SummaryCells::add_row(const Statement& r, int f) {
   };
   put(Dimension::all, "", true);
   put(Dimension::campaign, campaign, true);
-  Cell& link = put(Dimension::link,
-                   campaign + kLinkSeparator +
-                       (r.is_null(f + 4) ? std::string("(none)") : std::string(r.text_view(f + 4))),
-                   true);
+  link_key_.assign(campaign).push_back(kLinkSeparator);
+  link_key_.append(r.is_null(f + 4) ? std::string_view("(none)") : r.text_view(f + 4));
+  Cell& link = put(Dimension::link, link_key_, true);
   if (!link.detail && !r.is_null(f + 5)) link.detail = std::string(r.text_view(f + 5));
-  put(Dimension::host, std::string(r.text_view(f + 2)), false);
+  put(Dimension::host, r.text_view(f + 2), false);
   auto reasons = r.text_view(f + 10);
   bool any = false;
   while (!reasons.empty()) {
     const auto end = reasons.find(' ');
     const auto reason = reasons.substr(0, end);
     if (!reason.empty()) {
-      put(Dimension::reason, std::string(reason), false);
+      put(Dimension::reason, reason, false);
       any = true;
     }
     reasons = end == std::string_view::npos ? std::string_view() : reasons.substr(end + 1);
   }
   if (!any) put(Dimension::reason, "(none)", false);
   if (v != 0)
-    put(Dimension::agent, r.is_null(f + 8) ? "(none)" : std::string(r.text_view(f + 8)), false);
+    put(Dimension::agent, r.is_null(f + 8) ? std::string_view("(none)") : r.text_view(f + 8),
+        false);
 }
 
 Cell stored_cell(const Statement& r, int c) {
