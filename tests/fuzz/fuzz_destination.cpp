@@ -4,30 +4,15 @@
 // which it adds exactly as Boost.URL's params().append() would.
 //   ./build-fuzz/fuzz_destination tests/fuzz/corpus/destination -max_total_time=60
 #include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "boost_append_query.hpp"
 #include "http/append_query.hpp"
 #include "net/destination.hpp"
 
 using namespace linktrack;
-
-namespace {
-
-// append_query as Boost.URL does it, the reference for ours.
-std::string boost_append(boost::urls::url_view destination,
-                         const std::vector<std::pair<std::string, std::string>>& params) {
-  boost::urls::url u(destination);
-  if (u.has_query() && u.encoded_query().empty()) u.remove_query();
-  auto query = u.params();
-  for (const auto& [name, value] : params)
-    if (!query.contains(name)) query.append({name, value});
-  return std::string(u.buffer());
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view url(reinterpret_cast<const char*>(data), size);
@@ -46,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const auto params = http::QueryParams::of(raw);
   auto appended = http::append_query(d, params);
   if (appended) {
-    if (*appended != boost_append(*parsed, raw)) std::abort();
+    if (*appended != reference::boost_append_query(*parsed, raw)) std::abort();
     net::Destination third;
     if (net::destination_problem(*appended, third)) std::abort();
     // Appending to "?" or to no query starts the query with a parameter, not with "&".

@@ -1,27 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 
+#include "../fuzz/boost_append_query.hpp"
 #include "http/append_query.hpp"
 #include "net/destination.hpp"
 
 using namespace linktrack;
-
-namespace {
-
-// What Boost.URL's params() make of the same destination: the reference.
-std::string boost_append(std::string_view location,
-                         const std::vector<std::pair<std::string, std::string>>& params) {
-  boost::urls::url u(*boost::urls::parse_uri(location));
-  if (u.has_query() && u.encoded_query().empty()) u.remove_query();
-  auto query = u.params();
-  for (const auto& [name, value] : params)
-    if (!query.contains(name)) query.append({name, value});
-  return std::string(u.buffer());
-}
-
-}  // namespace
 
 TEST_CASE("append_query adds what the query lacks, before the fragment, as Boost.URL would") {
   const std::vector<std::pair<std::string, std::string>> raw = {
@@ -39,7 +24,7 @@ TEST_CASE("append_query adds what the query lacks, before the fragment, as Boost
     REQUIRE_FALSE(net::destination_problem(url, d));
     const auto ours = http::append_query(d, params);
     REQUIRE(ours);
-    CHECK(*ours == boost_append(d.location, raw));
+    CHECK(*ours == reference::boost_append_query(*boost::urls::parse_uri(d.location), raw));
     net::Destination again;
     CHECK_FALSE(net::destination_problem(*ours, again));
   }
