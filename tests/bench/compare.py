@@ -499,6 +499,22 @@ def main():
             which = "" if o == "linktrack" else "_with_webhook" if o == WITH_WEBHOOK else f"_{o}"
             row[f"ratio{which}_to_{n.replace('-', '_')}"] = r
         out_rows.append(row)
+    # Each round's ratio, of servers measured minutes apart rather than a whole run apart: on a
+    # shared machine another tenant's load can change between rounds, and a mean of req/s over
+    # rounds carries one disturbed round into every ratio. The median of these resists it.
+    print()
+    print("req/s ratios round by round (median):")
+    round_ratios = {}
+    for scenario, *_ in scenarios:
+        for o, n in ratio_names:
+            per_round = [a["rps"] / b["rps"] for a, b in zip(results[scenario][o],
+                                                              results[scenario][n]) if b["rps"]]
+            if not per_round:
+                continue
+            key = f"{scenario} {ratio_label(o, n)}"
+            round_ratios[key] = {"rounds": per_round, "median": statistics.median(per_round)}
+            print(f"  {key:62} " + " ".join(f"{r:.2f}" for r in per_round) +
+                  f"  median {statistics.median(per_round):.2f}")
     ok = all(rows[n] == clicks_sent[n] for n in ours)
     for n in ours:
         print(f"{n}: events in SQLite {'equal' if rows[n] == clicks_sent[n] else 'DIFFER FROM'} "
@@ -524,7 +540,7 @@ def main():
                    "cpus": "servers on CPU 0, wrk on CPU 1 (the 2-thread row: both CPUs, shared)",
                    "machine": where, "browser_request_headers": len(BROWSER_HEADERS) + 1,
                    "browser_request_bytes": len(browser_request(first_path, HOST)),
-                   "rows": out_rows,
+                   "rows": out_rows, "round_ratios": round_ratios,
                    "events_match": all(rows[n] == clicks_sent[n] for n in ours),
                    "events": {n: {"rows": rows[n], "302s": clicks_sent[n]} for n in ours},
                    "events_dropped": dropped,
