@@ -101,6 +101,17 @@ WebhookService::~WebhookService() {
 }
 
 void WebhookService::launch(const config::Webhook& hook) {
+  // The endpoint's cursor (at the log's end, the first time it is named) is made here, before
+  // this returns: at start, before the listeners open; at a reload, when it is applied. Made by
+  // the worker, which can start late on a busy machine, it had skipped the events logged
+  // meanwhile. Should the log refuse now, the worker makes it when it can, as before.
+  try {
+    clicklog::Database db(store_.path, clicklog::Database::Mode::read_write,
+                          static_cast<int>(store_.busy_timeout_ms));
+    webhook::Outbox(db, hook.id, std::string()).open();
+  } catch (const std::exception& e) {
+    spdlog::warn("webhook {}: its cursor is made later: {}", hook.id, e.what());
+  }
   auto& m = metrics_[hook.id];
   if (!m) m = std::make_shared<webhook::EndpointMetrics>(hook.id);
   auto w = std::make_unique<Worker>();
