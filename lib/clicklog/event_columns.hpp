@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -44,18 +45,29 @@ struct EventColumn {
 inline constexpr std::array kEventColumns{LINKTRACK_EVENT_FIELDS(LINKTRACK_EVENT_COLUMN)};
 #undef LINKTRACK_EVENT_COLUMN
 
-// "INSERT INTO events (id, time_ms, …) VALUES (?, ?, …)", from the list: the writer numbers
-// the events itself (migrations/0003_event_ids_never_reused.sql).
-inline const std::string& event_insert_sql() {
-  static const std::string sql = [] {
-    std::string columns = "id", values = "?";
-    for (const auto& c : kEventColumns) {
-      columns += ", " + std::string(c.name);
-      values += ",?";
-    }
-    return "INSERT INTO events (" + columns + ") VALUES (" + values + ")";
-  }();
+// "INSERT OR FAIL INTO events (id, time_ms, …) VALUES (?, ?, …)", from the list, with `rows`
+// rows of values: the writer numbers the events itself
+// (migrations/0003_event_ids_never_reused.sql). OR FAIL: a statement of many rows that could
+// abort half-way would otherwise keep a statement journal (a temporary file) to undo its first
+// rows; the writer's batch is one transaction that a failure rolls back whole anyway.
+inline std::string event_insert_sql(std::size_t rows = 1) {
+  std::string columns = "id", values = "(?";
+  for (const auto& c : kEventColumns) {
+    columns += ", " + std::string(c.name);
+    values += ",?";
+  }
+  values += ")";
+  std::string sql = "INSERT OR FAIL INTO events (" + columns + ") VALUES " + values;
+  for (std::size_t r = 1; r < rows; ++r) sql += "," + values;
   return sql;
 }
+
+// The parameters of one row of event_insert_sql: the id and the columns.
+inline constexpr int kEventInsertParams = static_cast<int>(kEventColumns.size()) + 1;
+
+// The writer's INSERTs, by rows of values a step, largest first: a batch is written in as few
+// steps as these make up. Beyond 16 a step gains nothing measurable (tests/bench/micro.sh
+// --benchmark_filter=ClickLog); 4 serves the small batches of a quiet server.
+inline constexpr std::array<std::size_t, 3> kInsertRows{16, 4, 1};
 
 }  // namespace linktrack::clicklog

@@ -3,7 +3,10 @@
 #include "clicklog/summarizer.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
+
+#include <array>
 
 #include "clicklog/database.hpp"
 #include "clicklog/event_columns.hpp"
@@ -15,14 +18,19 @@ namespace linktrack::clicklog {
 
 struct SqliteWriter::Connection {
   Database db;
-  Statement insert;
+  // INSERTs of kInsertRows[i] events a step. Many rows a step share what SQLite pays a step
+  // (reset, the program's transaction and schema checks, opening and positioning the table's
+  // and the indexes' cursors): a fifth of the writer's instructions an event.
+  std::array<Statement, kInsertRows.size()> inserts;
   Statement last_id;      // the id the next batch numbers after
   Statement record_last;  // … and what it gave, in the same transaction
   // The file this connection writes, to notice when the name no longer leads to it.
   std::optional<std::pair<dev_t, ino_t>> identity;
   explicit Connection(const config::Store& store)
       : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
-        insert(db, (prepare(db), event_insert_sql())),
+        inserts{Statement(db, (prepare(db), event_insert_sql(kInsertRows[0]))),
+                Statement(db, event_insert_sql(kInsertRows[1])),
+                Statement(db, event_insert_sql(kInsertRows[2]))},
         last_id(db, kIdBaseSql),
         record_last(db, kRecordLastIdSql),
         identity(file_identity(store.path)) {}
@@ -146,15 +154,28 @@ bool SqliteWriter::write(Pending* batch, std::size_t count) {
     // Done with it now: a statement left open holds its read snapshot past the commit, and the
     // next batch could not write once another connection (the re-scorer, forget) had.
     last.reset();
-    auto& s = conn_->insert;
-    // The batch outlives the transaction, so its strings are bound without copies.
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto& e = batch[i].event;
-      s.reset();
-      s.bind(1, ++id);
-      for (std::size_t c = 0; c < kEventColumns.size(); ++c)
-        kEventColumns[c].bind(s, static_cast<int>(c + 2), e);
-      s.step();
+    // The batch outlives the transaction, so its strings are bound without copies. A step's
+    // first row carries its id, the others none: SQLite gives each the table's largest id + 1,
+    // the same numbers without a uniqueness seek a row. What it gave is read back, so the
+    // counter records the largest id even if the table held a larger one than it knew.
+    std::size_t done = 0;
+    for (std::size_t tier = 0; tier < kInsertRows.size(); ++tier) {
+      const std::size_t rows = kInsertRows[tier];
+      auto& s = conn_->inserts[tier];
+      for (; count - done >= rows; done += rows) {
+        s.reset();
+        for (std::size_t r = 0; r < rows; ++r) {
+          const int base = static_cast<int>(r) * kEventInsertParams;
+          if (r == 0)
+            s.bind(base + 1, id + 1);
+          else
+            s.bind_null(base + 1);
+          for (std::size_t c = 0; c < kEventColumns.size(); ++c)
+            kEventColumns[c].bind(s, base + static_cast<int>(c + 2), batch[done + r].event);
+        }
+        s.step();
+        id = sqlite3_last_insert_rowid(conn_->db.handle());
+      }
     }
     auto& record = conn_->record_last;
     record.reset();

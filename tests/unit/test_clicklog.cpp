@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "classify/evidence.hpp"
 #include "clicklog/database.hpp"
@@ -86,19 +89,22 @@ TEST_CASE("upgrading a version-1 log keeps every row and id, and still checks ki
   CHECK(indexes.text(0) == "events_campaign_time events_time");
 }
 
-TEST_CASE("the writer's insert builds no temporary b-tree") {
+TEST_CASE("the writer's inserts build no temporary b-tree") {
   // An IN list in a CHECK did: a temporary table built and dropped on every insert.
   test::TempDir dir;
   clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
   clicklog::migrate(db);
-  clicklog::Statement plan(db, "EXPLAIN " + clicklog::event_insert_sql());
-  int ops = 0, ephemeral = 0;
-  while (plan.step()) {
-    ++ops;
-    ephemeral += plan.text(1) == "OpenEphemeral";
+  for (const std::size_t rows : clicklog::kInsertRows) {
+    CAPTURE(rows);
+    clicklog::Statement plan(db, "EXPLAIN " + clicklog::event_insert_sql(rows));
+    int ops = 0, ephemeral = 0;
+    while (plan.step()) {
+      ++ops;
+      ephemeral += plan.text(1) == "OpenEphemeral";
+    }
+    CHECK(ops > 10);
+    CHECK(ephemeral == 0);
   }
-  CHECK(ops > 10);
-  CHECK(ephemeral == 0);
 }
 
 TEST_CASE("a database newer than the binary is refused") {
@@ -175,6 +181,56 @@ TEST_CASE("event ids are never reused, also after the newest events are forgotte
     writer.stop();
   }
   CHECK(max_id() == 13);  // after the 12 ever given
+}
+
+TEST_CASE("a batch is written many rows a step, in order, numbered after every id ever given") {
+  // 77 events: steps of every size in clicklog::kInsertRows (16, 4 and 1 rows).
+  std::size_t rest = 77;
+  for (const std::size_t rows : clicklog::kInsertRows) {
+    REQUIRE(rest >= rows);
+    rest %= rows;
+  }
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.batch_max = 77;
+  store.batch_interval_ms = 60000;  // the batch is taken when it is full, not on a timer
+  clicklog::WriterStats stats;
+  auto rows = [&] {
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_only);
+    clicklog::Statement s(db, "SELECT id, recipient FROM events ORDER BY id");
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    while (s.step()) out.emplace_back(s.int64(0), s.text(1));
+    return out;
+  };
+  {
+    clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
+    for (int i = 0; i < 77; ++i) REQUIRE(writer.submit(event(i)));
+    writer.stop();
+  }
+  CHECK(stats.batches == 1);
+  auto first = rows();
+  REQUIRE(first.size() == 77);
+  for (int i = 0; i < 77; ++i) {
+    CHECK(first[i].first == i + 1);
+    CHECK(first[i].second == std::to_string(i));
+  }
+  {
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
+    db.exec("DELETE FROM events WHERE id > 70");  // the newest forgotten: the table's max is 70
+  }
+  {
+    clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
+    for (int i = 100; i < 177; ++i) REQUIRE(writer.submit(event(i)));
+    writer.stop();
+  }
+  CHECK(stats.write_errors == 0);
+  auto second = rows();
+  REQUIRE(second.size() == 70 + 77);
+  for (int i = 0; i < 77; ++i) {
+    CHECK(second[70 + i].first == 77 + 1 + i);  // after the 77 ever given, not after 70
+    CHECK(second[70 + i].second == std::to_string(100 + i));
+  }
 }
 
 TEST_CASE("a full queue drops and counts, and the redirect path never waits") {
