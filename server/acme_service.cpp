@@ -11,6 +11,7 @@
 #include "clicklog/event_text.hpp"
 #include "outbound/http_client.hpp"
 #include "util/clock.hpp"
+#include "util/thread_name.hpp"
 
 namespace linktrack::server {
 namespace {
@@ -81,7 +82,10 @@ void AcmeService::start() {
   sync_domains(*config_);
   for (auto& [host, m] : managed_)
     if (auto stored = storage_.read_certificate(host)) install(host, m, *stored);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    util::name_this_thread("lt-acme");
+    run();
+  });
 }
 
 void AcmeService::apply(const std::shared_ptr<const config::Config>& config) {

@@ -8,6 +8,7 @@
 #include "clicklog/node_id.hpp"
 #include "clicklog/writer_priority.hpp"
 #include "util/clock.hpp"
+#include "util/thread_name.hpp"
 
 namespace linktrack::server {
 
@@ -31,7 +32,10 @@ void AnalyticsService::start() {
   running_ = true;
   spdlog::info("analytics: shipping events to ClickHouse at {} (database {})", settings_->url,
                settings_->database);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    util::name_this_thread("lt-clickhouse");
+    run();
+  });
 }
 
 void AnalyticsService::stop() {

@@ -17,6 +17,7 @@
 #include "metrics/metrics.hpp"
 #include "service.hpp"
 #include "util/clock.hpp"
+#include "util/thread_name.hpp"
 
 namespace linktrack::server {
 
@@ -31,7 +32,10 @@ class RescorerService final : public Service {
   const char* name() const override { return "re-scorer"; }
   void start() override {
     if (store_.path == ":memory:") return;  // another connection would see another database
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      util::name_this_thread("lt-rescorer");
+      run();
+    });
   }
   void apply(const std::shared_ptr<const config::Config>& c) override {
     auto next = std::make_shared<const classify::Classifier>(c->bot_rules);

@@ -14,6 +14,7 @@
 #include "config/load.hpp"
 #include "config/reload.hpp"
 #include "net/certificate_info.hpp"
+#include "util/thread_name.hpp"
 
 namespace linktrack::server {
 namespace {
@@ -131,7 +132,8 @@ bool Server::start() {
   for (auto& l : listeners_) l->run();
   log_summary(*config, threads);
   for (auto& io : contexts_) {
-    workers_.emplace_back([&io = *io, &rt = *runtime_] {
+    workers_.emplace_back([&io = *io, &rt = *runtime_, n = workers_.size()] {
+      util::name_this_thread("lt-io-" + std::to_string(n));
       auto guard = asio::make_work_guard(io);
       // Handlers catch their own exceptions; should one still escape, it is logged and the
       // thread serves on rather than ending the process with every queued click.

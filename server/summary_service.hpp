@@ -18,6 +18,7 @@
 #include "clicklog/summarizer.hpp"
 #include "clicklog/writer_priority.hpp"
 #include "service.hpp"
+#include "util/thread_name.hpp"
 
 namespace linktrack::server {
 
@@ -29,7 +30,10 @@ class SummaryService final : public Service {
   const char* name() const override { return "summarizer"; }
   void start() override {
     if (store_.path == ":memory:") return;  // another connection would see another database
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      util::name_this_thread("lt-summary");
+      run();
+    });
   }
   void apply(const std::shared_ptr<const config::Config>&) override {}
   void stop() override {

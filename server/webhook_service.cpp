@@ -8,6 +8,7 @@
 #include "clicklog/node_id.hpp"
 #include "clicklog/writer_priority.hpp"
 #include "util/clock.hpp"
+#include "util/thread_name.hpp"
 #include "webhook/deliverer.hpp"
 
 namespace linktrack::server {
@@ -117,7 +118,10 @@ void WebhookService::launch(const config::Webhook& hook) {
   auto w = std::make_unique<Worker>();
   w->metrics = m;
   w->hook = std::make_shared<const config::Webhook>(hook);
-  w->thread = std::thread([w = w.get(), store = store_, node = node_id_] { w->run(store, node); });
+  w->thread = std::thread([w = w.get(), store = store_, node = node_id_] {
+    util::name_this_thread("lt-hook-" + w->hook->id);
+    w->run(store, node);
+  });
   workers_[hook.id] = std::move(w);
 }
 

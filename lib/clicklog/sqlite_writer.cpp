@@ -13,6 +13,7 @@
 #include "clicklog/id_sequence.hpp"
 #include "clicklog/writer_priority.hpp"
 #include "util/clock.hpp"
+#include "util/thread_name.hpp"
 
 namespace linktrack::clicklog {
 
@@ -74,7 +75,10 @@ SqliteWriter::SqliteWriter(const config::Store& store, const Retention& retentio
         "click log: {} is readable by other users (it holds client addresses and "
         "recipient ids): chmod 600 it and its -wal and -shm files",
         store.path);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    util::name_this_thread("lt-writer");
+    run();
+  });
 }
 
 SqliteWriter::~SqliteWriter() {
