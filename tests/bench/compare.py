@@ -274,7 +274,11 @@ request = function()
   return wrk.format("GET", paths[math.random(#paths)], headers)
 end
 if pause > 0 then
-  delay = function() return pause end
+  -- Exponential pauses of mean `pause` ms: clicks arrive as independent people make them. A
+  -- fixed pause keeps every connection in step (wrk's timers fire on whole milliseconds), and
+  -- all of them then send at once: a burst of one request a connection every few ms, whose
+  -- last answer waits for the whole burst.
+  delay = function() return math.floor(-math.log(1 - math.random()) * pause + 0.5) end
 end
 """
 
