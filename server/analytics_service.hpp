@@ -1,7 +1,7 @@
 // Shipping to ClickHouse as a Service: one thread with its own connection to the log and its
-// own HTTP client, at nice 19 except while it holds the log's write lock, so it never
-// touches an I/O thread or holds the click writer back. ClickHouse down is the shipper's to
-// ride out (back-off, the spool grows); the log itself failing is retried here with a fresh
+// own HTTP client, at nice 19 (raised while the click writer waits for its write lock), so
+// it never touches an I/O thread or holds the click writer back. ClickHouse down is the shipper's
+// to ride out (back-off, the spool grows); the log itself failing is retried here with a fresh
 // connection. Restart-only: analytics.clickhouse is read at start.
 #pragma once
 

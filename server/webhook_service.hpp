@@ -1,7 +1,7 @@
 // Webhook delivery as a Service: one thread per endpoint, each with its own connection to the
 // log and its own HTTP client, so a slow or dead endpoint never delays another, never touches
-// an I/O thread, and never holds the click writer (nice 19 except while it holds the log's write
-// lock). A reload starts, changes and stops endpoints and re-enables those that
+// an I/O thread, and never holds the click writer (nice 19, raised while the writer waits for its
+// write lock). A reload starts, changes and stops endpoints and re-enables those that
 // answered 410 Gone; stopping waits at most for the requests in flight (their timeouts).
 #pragma once
 

@@ -74,12 +74,12 @@ std::int64_t apply_forget_requests(clicklog::Database& db, ClickHouseClient& ch,
     if (applied(db, id)) continue;
     std::int64_t deleted = 0;
     {
-      clicklog::RaisedPriority raised(priority);
+      clicklog::WriteLockHolder holding(priority);
       deleted = clicklog::forget_recipient(db, recipient);
     }
     delete_recipient(ch, recipient);
     {
-      clicklog::RaisedPriority raised(priority);
+      clicklog::WriteLockHolder holding(priority);
       record_applied(db, id, now_ms);
     }
     ++count;

@@ -10,7 +10,7 @@ ShippingCursor::ShippingCursor(clicklog::Database& db, std::string name,
 
 std::int64_t ShippingCursor::open() {
   {
-    clicklog::RaisedPriority raised(priority_);
+    clicklog::WriteLockHolder holding(priority_);
     Statement s(
         db_, "INSERT INTO shipping_cursors (name, after_id) VALUES (?, 0) ON CONFLICT DO NOTHING");
     s.bind(1, name_);
@@ -21,7 +21,7 @@ std::int64_t ShippingCursor::open() {
 }
 
 void ShippingCursor::advance(std::int64_t read_to, std::int64_t rows, std::int64_t now_ms) {
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Statement s(db_,
               "UPDATE shipping_cursors SET after_id = ?, shipped_rows = shipped_rows + ?, "
               "batches = batches + (? > 0), last_shipped_ms = CASE WHEN ? > 0 THEN ? ELSE "
@@ -37,7 +37,7 @@ void ShippingCursor::advance(std::int64_t read_to, std::int64_t rows, std::int64
 }
 
 void ShippingCursor::failed(const std::string& error, std::int64_t now_ms) {
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Statement s(db_,
               "UPDATE shipping_cursors SET failures = failures + 1, last_error = ?, "
               "last_error_ms = ? WHERE name = ?");

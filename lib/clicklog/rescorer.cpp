@@ -1,4 +1,5 @@
 #include "clicklog/rescorer.hpp"
+#include "clicklog/background_slice.hpp"
 
 #include "clicklog/summarizer.hpp"
 
@@ -143,7 +144,9 @@ std::size_t Rescorer::step(std::size_t limit) {
   std::map<std::int64_t, std::pair<std::string, std::string>> results;
   std::size_t n = 0;
   std::int64_t newest_ms = 0;
+  BackgroundSlice slice;
   while (read.step()) {
+    slice.step();
     ++n;
     const std::int64_t id = read.int64(0);
     cursor_ = id;
@@ -172,13 +175,7 @@ std::size_t Rescorer::step(std::size_t limit) {
     return entry.second.first == r.verdict && entry.second.second == r.reasons;
   });
   if (!results.empty()) {
-    if (priority_) priority_->normal();
-    struct Idle {
-      WriterPriority* p;
-      ~Idle() {
-        if (p) p->idle();
-      }
-    } idle_after{priority_};
+    const WriteLockHolder holding(priority_);
     Transaction tx(db_);
     Statement write(db_, "UPDATE events SET verdict = ?, reasons = ? WHERE id = ?");
     // A changed verdict (not only its reasons) is an event of its own for the log's consumers
@@ -196,6 +193,7 @@ std::size_t Rescorer::step(std::size_t limit) {
     for (const auto& [id, judged] : results) times.push_back(rows.at(id).time_ms);
     mark_times_dirty(db_, times);
     for (const auto& [id, judged] : results) {
+      slice.step();
       write.bind_static(1, judged.first);
       write.bind_static(2, judged.second);
       write.bind(3, id);

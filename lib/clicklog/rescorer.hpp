@@ -63,7 +63,8 @@ class Rescorer {
   std::size_t step(std::size_t limit = 4096);
   // The rules of a reloaded config; what is read from now on is judged by them.
   void set_classifier(std::shared_ptr<const classify::Classifier> c);
-  // A background thread's priority, raised for the write transactions (see WriterPriority).
+  // A background thread's priority, raised in a write transaction the click writer waits for
+  // (see WriterPriority::hold).
   void set_priority(WriterPriority* p) { priority_ = p; }
   const RescoreStats& stats() const { return stats_; }
 

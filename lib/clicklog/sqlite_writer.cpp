@@ -1,4 +1,5 @@
 #include "clicklog/sqlite_writer.hpp"
+#include "clicklog/background_slice.hpp"
 
 #include "clicklog/summarizer.hpp"
 
@@ -7,6 +8,8 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <chrono>
+#include <thread>
 
 #include "clicklog/database.hpp"
 #include "clicklog/event_columns.hpp"
@@ -16,9 +19,33 @@
 #include "util/thread_name.hpp"
 
 namespace linktrack::clicklog {
+namespace {
+
+// The writer waiting for the log's write lock, which the re-scorer, the summary, a feed
+// consumer or `forget` holds: the background holders are raised while it waits (see
+// WriterPriority::hold), and it sleeps as SQLite's own busy timeout would, up to the store's
+// busy_timeout_ms.
+struct BusyWait {
+  std::chrono::milliseconds timeout;
+  std::chrono::steady_clock::time_point started{};
+  static int on_busy(void* self, int attempts) {
+    auto& w = *static_cast<BusyWait*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (attempts == 0)
+      w.started = now;
+    else if (now - w.started >= w.timeout)
+      return 0;  // SQLITE_BUSY: the batch is retried later
+    WriterPriority::raise_lock_holders();
+    std::this_thread::sleep_for(std::chrono::milliseconds(attempts < 10 ? 1 : 5));
+    return 1;
+  }
+};
+
+}  // namespace
 
 struct SqliteWriter::Connection {
   Database db;
+  BusyWait busy_wait;
   // INSERTs of kInsertRows[i] events a step. Many rows a step share what SQLite pays a step
   // (reset, the program's transaction and schema checks, opening and positioning the table's
   // and the indexes' cursors): a fifth of the writer's instructions an event.
@@ -29,12 +56,15 @@ struct SqliteWriter::Connection {
   std::optional<std::pair<dev_t, ino_t>> identity;
   explicit Connection(const config::Store& store)
       : db(store.path, Database::Mode::read_write, static_cast<int>(store.busy_timeout_ms)),
+        busy_wait{std::chrono::milliseconds(store.busy_timeout_ms)},
         inserts{Statement(db, (prepare(db), event_insert_sql(kInsertRows[0]))),
                 Statement(db, event_insert_sql(kInsertRows[1])),
                 Statement(db, event_insert_sql(kInsertRows[2]))},
         last_id(db, kIdBaseSql),
         record_last(db, kRecordLastIdSql),
-        identity(file_identity(store.path)) {}
+        identity(file_identity(store.path)) {
+    sqlite3_busy_handler(db.handle(), &BusyWait::on_busy, &busy_wait);
+  }
   static Database& prepare(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
@@ -163,12 +193,14 @@ bool SqliteWriter::write(Pending* batch, std::size_t count) {
     // the same numbers without a uniqueness seek a row. What it gave is read back, so the
     // counter records the largest id even if the table held a larger one than it knew.
     std::size_t done = 0;
+    BackgroundSlice slice;
     for (std::size_t tier = 0; tier < kInsertRows.size(); ++tier) {
       const std::size_t rows = kInsertRows[tier];
       auto& s = conn_->inserts[tier];
       for (; count - done >= rows; done += rows) {
         s.reset();
         for (std::size_t r = 0; r < rows; ++r) {
+          slice.step();
           const int base = static_cast<int>(r) * kEventInsertParams;
           if (r == 0)
             s.bind(base + 1, id + 1);

@@ -1,4 +1,5 @@
 #include "clicklog/summarizer.hpp"
+#include "clicklog/background_slice.hpp"
 
 #include <string>
 
@@ -106,7 +107,7 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
     std::vector<std::int64_t> hours;
     while (dirty.step()) hours.push_back(dirty.int64(0));
     for (auto hour : hours) {
-      const RaisedPriority writing(priority);
+      const WriteLockHolder writing(priority);
       Transaction tx(db);
       const auto after = summary_after_id(db);
       SummaryCells cells;
@@ -115,7 +116,11 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
       read.bind(1, hour * kHourMs);
       read.bind(2, (hour + 1) * kHourMs);
       read.bind(3, after);
-      while (read.step()) cells.add_row(read);
+      BackgroundSlice slice;
+      while (read.step()) {
+        slice.step();
+        cells.add_row(read);
+      }
       for (const char* table : {"summary_hours", "summary_people"}) {
         Statement drop(db,
                        std::string("DELETE FROM ") + table + " WHERE dimension = ? AND hour = ?");
@@ -127,7 +132,10 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
         }
       }
       CellStore store(db);
-      for (auto& [key, cell] : cells.cells()) store.write(key, cell);
+      for (auto& [key, cell] : cells.cells()) {
+        slice.step();
+        store.write(key, cell);
+      }
       Statement done(db, "DELETE FROM summary_dirty WHERE hour = ?");
       done.bind(1, hour);
       done.step();
@@ -138,6 +146,7 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
   // New events: summed in memory, then merged into the stored cells in one transaction.
   SummaryCells cells;
   std::int64_t last_id = p.after_id;
+  BackgroundSlice slice;
   {
     ReadTransaction snapshot(db);
     Statement newest(db, "SELECT IFNULL(max(id), 0) FROM events");
@@ -148,16 +157,18 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
     read.bind(1, p.after_id);
     read.bind(2, max_events);
     while (read.step()) {
+      slice.step();
       last_id = read.int64(0);
       cells.add_row(read, 1);
     }
   }
   if (last_id == p.after_id) return p;
-  const RaisedPriority writing(priority);
+  const WriteLockHolder writing(priority);
   Transaction tx(db);
   if (summary_after_id(db) != p.after_id) return p;  // another process summarized meanwhile
   CellStore store(db);
   for (auto& [key, cell] : cells.cells()) {
+    slice.step();
     store.merge_stored(key, cell);
     store.write(key, cell);
   }

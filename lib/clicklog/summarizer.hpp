@@ -21,8 +21,8 @@ struct SummaryProgress {
 };
 
 // One step: at most `max_hours` dirty hours, then at most `max_events` new events. With
-// `priority` (a background thread at idle priority), normal priority while it holds the write
-// lock, so the click writer never waits on a starved thread.
+// `priority` (a background thread at idle priority), listed as a holder while it holds the
+// write lock, so the click writer that waits for it raises it (WriterPriority::hold).
 SummaryProgress summarize_step(Database& db, std::int64_t max_events = 20000,
                                std::int64_t max_hours = 4, WriterPriority* priority = nullptr);
 

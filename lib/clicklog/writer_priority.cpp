@@ -5,7 +5,23 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace linktrack::clicklog {
+namespace {
+
+// The background threads now holding the log's write lock.
+struct LockHolders {
+  std::mutex mutex;
+  std::vector<WriterPriority*> list;
+};
+LockHolders& lock_holders() {
+  static LockHolders holders;
+  return holders;
+}
+
+}  // namespace
 
 void WriterPriority::attach(bool allowed) {
   thread_ = pthread_self();
@@ -34,6 +50,32 @@ bool WriterPriority::set(bool idle) {
   if (pthread_setschedparam(thread_, idle ? SCHED_IDLE : SCHED_OTHER, &param) != 0) return false;
   idle_.store(idle, std::memory_order_relaxed);
   return true;
+}
+
+void WriterPriority::hold() {
+  if (!adaptive_) return;
+  auto& h = lock_holders();
+  std::lock_guard lock(h.mutex);
+  h.list.push_back(this);
+}
+
+void WriterPriority::release() {
+  if (!adaptive_) return;
+  auto& h = lock_holders();
+  {
+    // Unlisted first: a raise after this cannot reach a thread that has let go.
+    std::lock_guard lock(h.mutex);
+    if (auto it = std::find(h.list.begin(), h.list.end(), this); it != h.list.end())
+      h.list.erase(it);
+  }
+  if (!idle_.load(std::memory_order_relaxed)) set(true);
+}
+
+void WriterPriority::raise_lock_holders() {
+  auto& h = lock_holders();
+  std::lock_guard lock(h.mutex);
+  for (auto* p : h.list)
+    if (p->idle_.load(std::memory_order_relaxed)) p->set(false);
 }
 
 }  // namespace linktrack::clicklog

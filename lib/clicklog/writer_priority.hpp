@@ -41,15 +41,16 @@ class WriterPriority {
     if (adaptive_ && !idle_.load(std::memory_order_relaxed) && depth * 20 < capacity) set(true);
   }
   bool adaptive() const { return adaptive_; }
-  // For a thread that works only in the background (the re-scorer): normal priority while it
-  // holds the log's write lock, so that the writer never waits on a starved thread, idle
-  // otherwise. No-ops unless adaptive.
-  void normal() {
-    if (adaptive_) set(false);
-  }
-  void idle() {
-    if (adaptive_) set(true);
-  }
+  // For a thread that works only in the background (the re-scorer, the summary, feed
+  // consumers): while it holds the log's write lock it is listed as a holder and keeps its
+  // background priority, and a writer that finds the log locked raises every listed holder to
+  // normal priority until it lets go (priority inheritance). Raised for the whole transaction
+  // instead, their writes (milliseconds each) held the I/O thread they share a core with off
+  // for a scheduler slice: p99 at 80% of the peak 2.2–3.2 ms against the logging nginx's 1.1.
+  void hold();
+  void release();
+  // From a thread waiting for the write lock (the writer's busy handler): raises the holders.
+  static void raise_lock_holders();
 
  private:
   bool set(bool idle);
@@ -61,18 +62,18 @@ class WriterPriority {
   bool adaptive_ = false;
 };
 
-// Normal priority for as long as it lives (a background thread's write transaction), idle
-// after.
-class RaisedPriority {
+// Listed as holding the log's write lock (WriterPriority::hold) for as long as it lives: a
+// background thread's write transaction.
+class WriteLockHolder {
  public:
-  explicit RaisedPriority(WriterPriority* p) : p_(p) {
-    if (p_) p_->normal();
+  explicit WriteLockHolder(WriterPriority* p) : p_(p) {
+    if (p_) p_->hold();
   }
-  ~RaisedPriority() {
-    if (p_) p_->idle();
+  ~WriteLockHolder() {
+    if (p_) p_->release();
   }
-  RaisedPriority(const RaisedPriority&) = delete;
-  RaisedPriority& operator=(const RaisedPriority&) = delete;
+  WriteLockHolder(const WriteLockHolder&) = delete;
+  WriteLockHolder& operator=(const WriteLockHolder&) = delete;
 
  private:
   WriterPriority* p_;

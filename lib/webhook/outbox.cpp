@@ -46,7 +46,7 @@ Outbox::Outbox(clicklog::Database& db, std::string endpoint, std::string node_id
     : db_(db), endpoint_(std::move(endpoint)), node_id_(std::move(node_id)) {}
 
 void Outbox::open() {
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Transaction tx(db_);
   ensure_cursor(db_, endpoint_);
   tx.commit();
@@ -81,7 +81,7 @@ std::optional<Batch> Outbox::make(clicklog::FeedReader& feed, std::size_t limit,
     return std::nullopt;
   }
   if (page.read_to == cursor) return std::nullopt;
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Transaction tx(db_);
   // Only from where it was read: `webhooks replay` may have moved it meanwhile.
   Statement move(db_,
@@ -128,7 +128,7 @@ std::optional<Batch> Outbox::make(clicklog::FeedReader& feed, std::size_t limit,
 }
 
 void Outbox::acknowledge(const Batch& b, std::int64_t now_ms) {
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Transaction tx(db_);
   Statement drop(db_, "DELETE FROM webhook_batches WHERE seq = ?");
   drop.bind(1, b.seq);
@@ -171,14 +171,14 @@ void record_failure(clicklog::Database& db, const std::string& endpoint, const B
 }  // namespace
 
 void Outbox::failed(const Batch& b, const Decision& d, std::int64_t now_ms) {
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Transaction tx(db_);
   record_failure(db_, endpoint_, b, d, now_ms, d.action == Decision::Action::dead_letter);
   tx.commit();
 }
 
 void Outbox::disable(const Batch& b, const Decision& d, std::int64_t now_ms) {
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Transaction tx(db_);
   Decision again = d;
   again.next_attempt_ms = now_ms;  // sent first once enabled again
@@ -191,7 +191,7 @@ void Outbox::disable(const Batch& b, const Decision& d, std::int64_t now_ms) {
 }
 
 void Outbox::enable() {
-  clicklog::RaisedPriority raised(priority_);
+  clicklog::WriteLockHolder holding(priority_);
   Transaction tx(db_);
   Statement s(db_, "UPDATE webhook_endpoints SET disabled_ms = NULL WHERE endpoint = ?");
   s.bind(1, endpoint_);

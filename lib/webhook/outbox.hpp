@@ -50,8 +50,9 @@ class Outbox {
   void disable(const Batch& b, const Decision& d, std::int64_t now_ms);
   void enable();
   bool disabled();
-  // A background thread's priority, raised while it holds the log's write lock (see
-  // WriterPriority), so the click writer never waits on a starved thread.
+  // A background thread's priority, raised while it holds the log's write lock if the click
+  // writer waits for it (see WriterPriority::hold), so the writer never waits on a starved
+  // thread.
   void set_priority(clicklog::WriterPriority* p) { priority_ = p; }
 
  private:

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <string>
@@ -14,6 +17,7 @@
 #include "clicklog/rescorer.hpp"
 #include "clicklog/sqlite_writer.hpp"
 #include "clicklog/stats.hpp"
+#include "clicklog/writer_priority.hpp"
 #include "test_helpers.hpp"
 
 using namespace linktrack;
@@ -230,6 +234,51 @@ TEST_CASE("a batch is written many rows a step, in order, numbered after every i
   for (int i = 0; i < 77; ++i) {
     CHECK(second[70 + i].first == 77 + 1 + i);  // after the 77 ever given, not after 70
     CHECK(second[70 + i].second == std::to_string(100 + i));
+  }
+}
+
+TEST_CASE("the writer raises a background thread whose write transaction it waits for") {
+  test::TempDir dir;
+  config::Store store;
+  store.path = dir.file("clicks.db");
+  store.batch_interval_ms = 5;
+  clicklog::WriterStats stats;
+  clicklog::SqliteWriter writer(store, clicklog::Retention{}, stats);
+  clicklog::WriterPriority priority;  // as the re-scorer's and the summary's
+  std::atomic<int> step{0};
+  std::thread holder([&] {
+    priority.attach(true);
+    clicklog::Database db(store.path, clicklog::Database::Mode::read_write);
+    {
+      clicklog::WriteLockHolder holding(&priority);
+      clicklog::Transaction tx(db);  // BEGIN IMMEDIATE: the log's write lock
+      step = 1;
+      while (step < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      tx.commit();
+    }
+  });
+  while (step < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto policy = [&] {
+    int p = -1;
+    sched_param param{};
+    pthread_getschedparam(holder.native_handle(), &p, &param);
+    return p;
+  };
+  const int before = policy();
+  REQUIRE(writer.submit(event(1)));
+  int waited_for = before;
+  for (int i = 0; i < 2000 && waited_for == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    waited_for = policy();
+  }
+  step = 2;
+  holder.join();
+  writer.stop();
+  CHECK(stats.written == 1);
+  CHECK(stats.write_errors == 0);
+  if (priority.adaptive()) {
+    CHECK(before == SCHED_IDLE);       // holding the lock alone raises nothing
+    CHECK(waited_for == SCHED_OTHER);  // the writer waiting for it does
   }
 }
 
