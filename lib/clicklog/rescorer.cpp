@@ -1,6 +1,6 @@
 #include "clicklog/rescorer.hpp"
-#include "clicklog/background_slice.hpp"
 
+#include "clicklog/background_slice.hpp"
 #include "clicklog/summarizer.hpp"
 
 #include <vector>

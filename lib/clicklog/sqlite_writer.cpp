@@ -1,6 +1,6 @@
 #include "clicklog/sqlite_writer.hpp"
-#include "clicklog/background_slice.hpp"
 
+#include "clicklog/background_slice.hpp"
 #include "clicklog/summarizer.hpp"
 
 #include <spdlog/spdlog.h>

@@ -1,8 +1,8 @@
 #include "clicklog/summarizer.hpp"
-#include "clicklog/background_slice.hpp"
 
 #include <string>
 
+#include "clicklog/background_slice.hpp"
 #include "clicklog/summary_cells.hpp"
 
 namespace linktrack::clicklog {

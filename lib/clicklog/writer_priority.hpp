@@ -44,9 +44,9 @@ class WriterPriority {
   // For a thread that works only in the background (the re-scorer, the summary, feed
   // consumers): while it holds the log's write lock it is listed as a holder and keeps its
   // background priority, and a writer that finds the log locked raises every listed holder to
-  // normal priority until it lets go (priority inheritance). Raised for the whole transaction
-  // instead, their writes (milliseconds each) held the I/O thread they share a core with off
-  // for a scheduler slice: p99 at 80% of the peak 2.2–3.2 ms against the logging nginx's 1.1.
+  // normal priority until it lets go (priority inheritance). Raised for every transaction
+  // instead, their writes (milliseconds each) competed with the I/O thread they share a core
+  // with at equal weight even when nobody waited for them.
   void hold();
   void release();
   // From a thread waiting for the write lock (the writer's busy handler): raises the holders.
