@@ -319,9 +319,11 @@ def wrk(tmp, url, connections, duration, close=False, pause=0, shape="wrk", cpus
         command = ["taskset", "-c", cpus] + command
     env = None
     if shape == "browser":
-        with open(f"{tmp}/browser-tls.cnf", "w") as f:
-            f.write(BROWSER_TLS)
-        env = dict(os.environ, OPENSSL_CONF=f"{tmp}/browser-tls.cnf")
+        conf = f"{tmp}/browser-tls.cnf"
+        if not os.path.exists(conf):
+            with open(conf, "w") as f:
+                f.write(BROWSER_TLS)
+        env = dict(os.environ, OPENSSL_CONF=conf)
     out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60,
                          env=env).stdout
     def latency(p):
@@ -429,8 +431,9 @@ def main():
                 run(name, each=each)
 
         # Latency at half and at 80% of linktrack's peak (browser-shaped HTTP keep-alive),
-        # paced: each connection sends a request, waits for the answer, then PAUSE ms, so
-        # connections = rate x PAUSE (a little under the rate by the answers' own time).
+        # paced: each connection sends a request, waits for the answer, then pauses a random
+        # time of mean PAUSE ms (see LUA), so connections = rate x PAUSE (a little under the
+        # rate by the answers' own time).
         peak_rps = statistics.mean(r["rps"] for r in results["http_keepalive browser"]["linktrack"])
         pause_ms = 5
         paced = {}
@@ -566,6 +569,8 @@ def main():
                    "cpus": "servers on CPU 0, wrk on CPU 1 (the 2-thread row: both CPUs, shared)",
                    "machine": where, "browser_request_headers": len(BROWSER_HEADERS) + 1,
                    "browser_request_bytes": len(browser_request(first_path, HOST)),
+                   "browser_tls_offer": "TLS 1.3 suites AES-128-GCM first (BROWSER_TLS)",
+                   "pacing": f"exponential pauses, mean {pause_ms} ms",
                    "rows": out_rows, "round_ratios": round_ratios,
                    "events_match": all(rows[n] == clicks_sent[n] for n in ours),
                    "events": {n: {"rows": rows[n], "302s": clicks_sent[n]} for n in ours},
