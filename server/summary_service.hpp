@@ -57,12 +57,15 @@ class SummaryService final : public Service {
         "# HELP linktrack_summarizer_lag_events Logged events not yet in the summary (queries add "
         "them from the log).\n"
         "# TYPE linktrack_summarizer_lag_events gauge\nlinktrack_summarizer_lag_events {}\n"
+        "# HELP linktrack_summarizer_dirty_hours Summary hours to recompute (their events "
+        "changed); exact stats read them from the log meanwhile.\n"
+        "# TYPE linktrack_summarizer_dirty_hours gauge\nlinktrack_summarizer_dirty_hours {}\n"
         "# HELP linktrack_summarizer_errors_total Summarizer steps that failed (retried).\n"
         "# TYPE linktrack_summarizer_errors_total counter\nlinktrack_summarizer_errors_total {}\n"
         "# HELP linktrack_summarizer_steps_total Summarizer steps run (the lag is known after "
         "the first).\n"
         "# TYPE linktrack_summarizer_steps_total counter\nlinktrack_summarizer_steps_total {}\n",
-        events_.load(), hours_.load(), lag, errors_.load(), steps_.load());
+        events_.load(), hours_.load(), lag, dirty_.load(), errors_.load(), steps_.load());
   }
 
  private:
@@ -76,7 +79,7 @@ class SummaryService final : public Service {
     clicklog::WriterPriority priority;
     priority.attach(true);
     auto last_error_log = std::chrono::steady_clock::time_point{};
-    bool announced = false;
+    bool announced = false, announced_hours = false;
     bool first = true;  // the first step at once: the lag is unknown until it ran
     while (pause(busy_ || std::exchange(first, false) ? 0 : 1000)) {
       try {
@@ -89,6 +92,7 @@ class SummaryService final : public Service {
         hours_.fetch_add(static_cast<std::uint64_t>(p.hours_recomputed), std::memory_order_relaxed);
         after_.store(p.after_id, std::memory_order_relaxed);
         newest_.store(std::max(p.newest_id, p.after_id), std::memory_order_relaxed);
+        dirty_.store(p.dirty_hours, std::memory_order_relaxed);
         // At once again only while there is a backlog (a full step): following the newest
         // events a few at a time would cost a transaction and the cells' merge for each few,
         // on the core the clicks share.
@@ -98,6 +102,10 @@ class SummaryService final : public Service {
           spdlog::info("summarizer: summarizing {} earlier events for the dashboard",
                        p.newest_id - p.after_id);
           announced = true;
+        }
+        if (busy_ && !announced_hours && p.dirty_hours > 100) {
+          spdlog::info("summarizer: recomputing {} hours of the summary", p.dirty_hours);
+          announced_hours = true;
         }
       } catch (const std::exception& e) {
         // A locked, missing or replaced file: counted, logged at most once a minute, retried
@@ -124,7 +132,7 @@ class SummaryService final : public Service {
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> events_{0}, hours_{0}, errors_{0}, steps_{0};
-  std::atomic<std::int64_t> after_{0}, newest_{0};
+  std::atomic<std::int64_t> after_{0}, newest_{0}, dirty_{0};
   std::thread thread_;
 };
 

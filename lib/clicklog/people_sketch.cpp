@@ -4,6 +4,9 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
+
+#include "clicklog/distinct_count.hpp"
 
 namespace linktrack::clicklog {
 namespace {
@@ -43,8 +46,7 @@ void PeopleSketch::densify() {
 
 void PeopleSketch::normalize() {
   if (dense_ || sorted_) return;
-  std::sort(hashes_.begin(), hashes_.end());
-  hashes_.erase(std::unique(hashes_.begin(), hashes_.end()), hashes_.end());
+  hashes_.resize(static_cast<std::size_t>(count_distinct(hashes_)));
   sorted_ = true;
   if (hashes_.size() > limit_) densify();
 }
@@ -53,7 +55,7 @@ void PeopleSketch::add(std::uint64_t person) {
   if (dense_) return set_register(person);
   hashes_.push_back(person);
   sorted_ = false;
-  if (hashes_.size() > 2 * limit_) normalize();
+  if (hashes_.size() / 2 > limit_) normalize();
 }
 
 void PeopleSketch::merge(const PeopleSketch& other) {
@@ -68,9 +70,13 @@ void PeopleSketch::merge(const PeopleSketch& other) {
     for (auto h : other.hashes_) set_register(h);
     return;
   }
-  hashes_.insert(hashes_.end(), other.hashes_.begin(), other.hashes_.end());
-  sorted_ = false;
-  if (hashes_.size() > 2 * limit_) normalize();
+  if (hashes_.empty() && other.sorted_) {
+    hashes_ = other.hashes_;  // one part of one cell: nothing to sort
+  } else {
+    hashes_.insert(hashes_.end(), other.hashes_.begin(), other.hashes_.end());
+    sorted_ = false;
+  }
+  if (hashes_.size() / 2 > limit_) normalize();
 }
 
 bool PeopleSketch::exact() {
@@ -104,9 +110,13 @@ std::string PeopleSketch::serialize() {
     return out;
   }
   std::string out(1 + 8 * hashes_.size(), 'S');
-  for (std::size_t i = 0; i < hashes_.size(); ++i)
-    for (int b = 0; b < 8; ++b)
-      out[1 + 8 * i + static_cast<std::size_t>(b)] = static_cast<char>(hashes_[i] >> (8 * b));
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out.data() + 1, hashes_.data(), 8 * hashes_.size());
+  } else {
+    for (std::size_t i = 0; i < hashes_.size(); ++i)
+      for (int b = 0; b < 8; ++b)
+        out[1 + 8 * i + static_cast<std::size_t>(b)] = static_cast<char>(hashes_[i] >> (8 * b));
+  }
   return out;
 }
 
@@ -120,13 +130,19 @@ PeopleSketch PeopleSketch::parse(std::string_view bytes) {
   }
   if (bytes[0] == 'S' && (bytes.size() - 1) % 8 == 0) {
     s.hashes_.resize((bytes.size() - 1) / 8);
-    for (std::size_t i = 0; i < s.hashes_.size(); ++i) {
-      std::uint64_t h = 0;
-      for (int b = 7; b >= 0; --b)
-        h = (h << 8) | static_cast<unsigned char>(bytes[1 + 8 * i + static_cast<std::size_t>(b)]);
-      s.hashes_[i] = h;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(s.hashes_.data(), bytes.data() + 1, 8 * s.hashes_.size());
+    } else {
+      for (std::size_t i = 0; i < s.hashes_.size(); ++i) {
+        std::uint64_t h = 0;
+        for (int b = 7; b >= 0; --b)
+          h = (h << 8) | static_cast<unsigned char>(bytes[1 + 8 * i + static_cast<std::size_t>(b)]);
+        s.hashes_[i] = h;
+      }
     }
-    s.sorted_ = false;  // normalized when counted
+    // As stored: strictly increasing. Anything else is sorted again when counted.
+    s.sorted_ = std::adjacent_find(s.hashes_.begin(), s.hashes_.end(), std::greater_equal<>()) ==
+                s.hashes_.end();
   }
   return s;
 }

@@ -1,12 +1,13 @@
-// The people of a group, for counting them without keeping them: each person is a 64-bit hash
-// (clicklog/person.hpp). Up to kExactLimit people the sketch is the sorted set of their hashes
-// and counts exactly; beyond, a HyperLogLog of 2^12 one-byte registers (Flajolet et al. 2007,
-// with linear counting for small counts and the 64-bit hash needing no large-range
-// correction): 4 KiB, a standard error of 1.6%, and no way back from it to anyone's hash.
-// Sketches merge: the union of two groups' people.
+// The people of a group: each person is a 64-bit hash (clicklog/person.hpp). The sketch is the
+// sorted set of their hashes and counts exactly, as the summary stores it. A query that may
+// estimate (allow_exact_up_to) turns it, beyond that many people, into a HyperLogLog of 2^12
+// one-byte registers (Flajolet et al. 2007, with linear counting for small counts and the
+// 64-bit hash needing no large-range correction): 4 KiB and a standard error of 1.6%, however
+// many people a month of a busy campaign holds. Sketches merge: the union of two groups' people.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,19 +16,21 @@ namespace linktrack::clicklog {
 
 class PeopleSketch {
  public:
-  static constexpr std::size_t kExactLimit = 64;  // hashes kept in a stored sketch
-
   void add(std::uint64_t person);
   void merge(const PeopleSketch& other);
   bool empty() const { return !dense_ && hashes_.empty(); }
+  // Hashes held (a person may be counted twice until the sketch is normalized); a dense
+  // sketch's 4 KiB as that many hashes.
+  std::size_t size() const { return dense_ ? 512 : hashes_.size(); }
   bool exact();
   std::int64_t estimate();
 
-  // Stored form: "" (no one), 'S' + sorted 8-byte hashes, or 'D' + 4096 registers.
+  // Stored form: "" (no one), 'S' + sorted 8-byte hashes (little-endian), or 'D' + 4096
+  // registers (summaries written before they were exact; recomputed at upgrade).
   std::string serialize();
   static PeopleSketch parse(std::string_view bytes);
 
-  // While merging many (a query), the exact set may grow to this before turning dense.
+  // Estimating: beyond this many people the sketch turns dense.
   void allow_exact_up_to(std::size_t n) { limit_ = n; }
 
  private:
@@ -40,7 +43,7 @@ class PeopleSketch {
   bool sorted_ = true;
   std::vector<std::uint8_t> registers_;
   bool dense_ = false;
-  std::size_t limit_ = kExactLimit;
+  std::size_t limit_ = std::numeric_limits<std::size_t>::max();
 };
 
 }  // namespace linktrack::clicklog

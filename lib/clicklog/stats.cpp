@@ -8,6 +8,7 @@
 
 #include "clicklog/distinct_count.hpp"
 #include "clicklog/person.hpp"
+#include "clicklog/summary_stats.hpp"
 
 namespace linktrack::clicklog {
 namespace {
@@ -65,6 +66,12 @@ struct GroupSums {
 }  // namespace
 
 std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q) {
+  if (auto summary = query_summary(db, q, Precision::exact); summary && summary->exact)
+    return std::move(summary->rows);
+  return scan_stats(db, q);
+}
+
+std::vector<StatsRow> scan_stats(Database& db, const StatsQuery& q) {
   std::string where = "1";
   if (q.campaign) where += " AND campaign = ?";
   if (q.host) where += " AND host = ?";

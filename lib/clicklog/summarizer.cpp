@@ -1,6 +1,8 @@
 #include "clicklog/summarizer.hpp"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "clicklog/background_slice.hpp"
 #include "clicklog/summary_cells.hpp"
@@ -8,9 +10,10 @@
 namespace linktrack::clicklog {
 namespace {
 
-constexpr int kSummarySchema = 6;
+constexpr int kSummarySchema = 6;  // the summary's tables; exact people from 7
 
-// Reads and writes stored cells: counts in summary_hours, people in summary_people.
+// Reads and writes stored cells: counts in summary_hours, people in summary_people, where a
+// cell's people may be in several parts (migrations/0007_exact_people.sql).
 struct CellStore {
   explicit CellStore(Database& db)
       : counts(db,
@@ -18,13 +21,19 @@ struct CellStore {
                "suspect_clicks, bot_clicks, opens, suspect_opens, bot_opens, last_click_ms, "
                "detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
         people(db,
-               "INSERT OR REPLACE INTO summary_people (dimension, hour, value, clickers, openers) "
-               "VALUES (?,?,?,?,?)"),
+               "INSERT OR REPLACE INTO summary_people (dimension, hour, value, part, clickers, "
+               "openers) VALUES (?,?,?,?,?,?)"),
         find_counts(db, std::string("SELECT ") + kStoredColumns +
                             " FROM summary_hours WHERE dimension = ? AND hour = ? AND value = ?"),
-        find_people(db,
-                    "SELECT clickers, openers FROM summary_people WHERE dimension = ? AND "
-                    "hour = ? AND value = ?") {}
+        find_parts(db,
+                   "SELECT part, IFNULL(length(clickers), 0) + IFNULL(length(openers), 0) FROM "
+                   "summary_people WHERE dimension = ? AND hour = ? AND value = ? ORDER BY part"),
+        find_part(db,
+                  "SELECT clickers, openers FROM summary_people WHERE dimension = ? AND "
+                  "hour = ? AND value = ? AND part = ?"),
+        drop_part(db,
+                  "DELETE FROM summary_people WHERE dimension = ? AND hour = ? AND value = ? "
+                  "AND part = ?") {}
 
   static void bind_key(Statement& s, const CellKey& key) {
     s.reset();
@@ -33,20 +42,18 @@ struct CellStore {
     s.bind_static(3, std::get<1>(key));
   }
 
-  // The stored cell merged into `cell`, when there is one.
-  void merge_stored(const CellKey& key, Cell& cell) {
+  // The stored cell's counts merged into `cell`, when there is one (its people stay stored).
+  void merge_stored_counts(const CellKey& key, Cell& cell) {
     bind_key(find_counts, key);
     if (!find_counts.step()) return;
     Cell stored = stored_cell(find_counts, 0);
-    if (keeps_people(std::get<0>(key))) {
-      bind_key(find_people, key);
-      if (find_people.step()) add_stored_people(stored, find_people, 0);
-    }
-    stored.merge(cell);
+    stored.merge_counts(cell);
+    stored.clickers = std::move(cell.clickers);
+    stored.openers = std::move(cell.openers);
     cell = std::move(stored);
   }
 
-  void write(const CellKey& key, Cell& c) {
+  void write_counts(const CellKey& key, const Cell& c) {
     bind_key(counts, key);
     for (int i = 0; i < 6; ++i) counts.bind(4 + i, c.counts[static_cast<std::size_t>(i)]);
     if (c.last_click_ms)
@@ -55,16 +62,56 @@ struct CellStore {
       counts.bind_null(10);
     counts.bind_static(11, c.detail);
     counts.step();
-    if (!keeps_people(std::get<0>(key))) return;
+  }
+
+  void write_part(const CellKey& key, std::int64_t part, Cell& c) {
     const auto clickers = c.clickers.serialize(), openers = c.openers.serialize();
     if (clickers.empty() && openers.empty()) return;
     bind_key(people, key);
-    people.bind_blob(4, clickers);
-    people.bind_blob(5, openers);
+    people.bind(4, part);
+    people.bind_blob(5, clickers);
+    people.bind_blob(6, openers);
     people.step();
   }
 
-  Statement counts, people, find_counts, find_people;
+  // A recomputed hour: its cells written whole, the people as part 0.
+  void write(const CellKey& key, Cell& c) {
+    write_counts(key, c);
+    if (keeps_people(std::get<0>(key))) write_part(key, 0, c);
+  }
+
+  // New events' people in a cell: appended as a part, merged with the newest stored parts as
+  // long as the next older one is at most twice the size of those merged so far. Each part
+  // stays over twice the size of all newer ones together: a cell keeps a few parts (log3 of
+  // its steps), and a person's hash is rewritten as often, not at every step of a busy hour.
+  void append_people(const CellKey& key, Cell& c) {
+    if (c.clickers.empty() && c.openers.empty()) return;
+    std::vector<std::pair<std::int64_t, std::int64_t>> parts;  // part, bytes
+    bind_key(find_parts, key);
+    while (find_parts.step()) parts.emplace_back(find_parts.int64(0), find_parts.int64(1));
+    std::int64_t bytes = static_cast<std::int64_t>(8 * (c.clickers.size() + c.openers.size()));
+    std::int64_t part = parts.empty() ? 0 : parts.back().first + 1;
+    while (!parts.empty() && parts.back().second <= 2 * bytes) {
+      const auto older = parts.back();
+      parts.pop_back();
+      bind_key(find_part, key);
+      find_part.bind(4, older.first);
+      if (find_part.step()) {
+        Cell stored;
+        add_stored_people(stored, find_part, 0);
+        c.clickers.merge(stored.clickers);
+        c.openers.merge(stored.openers);
+      }
+      bind_key(drop_part, key);
+      drop_part.bind(4, older.first);
+      drop_part.step();
+      bytes += older.second;
+      part = older.first;
+    }
+    write_part(key, part, c);
+  }
+
+  Statement counts, people, find_counts, find_parts, find_part, drop_part;
 };
 
 }  // namespace
@@ -162,6 +209,11 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
       cells.add_row(read, 1);
     }
   }
+  {
+    Statement left(db, "SELECT count(*) FROM summary_dirty");
+    left.step();
+    p.dirty_hours = left.int64(0);
+  }
   if (last_id == p.after_id) return p;
   const WriteLockHolder writing(priority);
   Transaction tx(db);
@@ -169,8 +221,9 @@ SummaryProgress summarize_step(Database& db, std::int64_t max_events, std::int64
   CellStore store(db);
   for (auto& [key, cell] : cells.cells()) {
     slice.step();
-    store.merge_stored(key, cell);
-    store.write(key, cell);
+    store.merge_stored_counts(key, cell);
+    store.write_counts(key, cell);
+    if (keeps_people(std::get<0>(key))) store.append_people(key, cell);
   }
   Statement cursor(db, "UPDATE counters SET value = ? WHERE name = 'summary_after_id'");
   cursor.bind(1, last_id);

@@ -16,8 +16,9 @@ namespace linktrack::clicklog {
 struct SummaryProgress {
   std::int64_t events = 0;  // new events summarized by this step
   std::int64_t hours_recomputed = 0;
-  std::int64_t after_id = 0;   // every event up to this id is in the summary
-  std::int64_t newest_id = 0;  // the log's newest event id when the step ran
+  std::int64_t after_id = 0;     // every event up to this id is in the summary
+  std::int64_t newest_id = 0;    // the log's newest event id when the step ran
+  std::int64_t dirty_hours = 0;  // hours still to recompute after the step
 };
 
 // One step: at most `max_hours` dirty hours, then at most `max_events` new events. With

@@ -6,10 +6,14 @@
 
 namespace linktrack::clicklog {
 
-void Cell::merge(const Cell& o) {
+void Cell::merge_counts(const Cell& o) {
   for (std::size_t i = 0; i < counts.size(); ++i) counts[i] += o.counts[i];
   if (o.last_click_ms) last_click_ms = std::max(last_click_ms.value_or(0), *o.last_click_ms);
   if (!detail && o.detail) detail = o.detail;
+}
+
+void Cell::merge(const Cell& o) {
+  merge_counts(o);
   clickers.merge(o.clickers);
   openers.merge(o.openers);
 }

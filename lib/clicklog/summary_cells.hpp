@@ -36,6 +36,7 @@ struct Cell {
   std::optional<std::string> detail;  // link: its destination
   PeopleSketch clickers, openers;     // all, campaign and link only: people's
   void merge(const Cell& other);
+  void merge_counts(const Cell& other);  // all but the people
 };
 
 using CellKey = std::tuple<Dimension, std::string, std::int64_t>;  // dimension, value, hour

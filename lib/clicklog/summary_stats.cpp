@@ -16,6 +16,11 @@ namespace {
 // seconds on a 10-million-event log.
 constexpr std::size_t kExactPeople = 10000;
 
+// Exact answers read the events the summary does not hold yet (newer than its cursor, or in
+// hours to recompute) one by one: beyond this many, reading every event is as quick.
+constexpr std::int64_t kExactTailEvents = 1000000;
+constexpr std::int64_t kExactDirtyHours = 48;
+
 std::int64_t floor_hour(std::int64_t ms) {
   return ms >= 0 ? ms / kHourMs : (ms - kHourMs + 1) / kHourMs;
 }
@@ -94,27 +99,60 @@ std::string group_of(const StatsQuery& q, const std::string& value, std::int64_t
   }
 }
 
+// Exact answers are for groups whose people the summary keeps, over whole hours. (By link a
+// group's destination is its first event's, which the summary's order does not keep.)
+bool exact_answer_possible(const StatsQuery& q) {
+  const auto whole_hour = [](const std::optional<std::int64_t>& t) {
+    return !t || *t % kHourMs == 0;
+  };
+  const bool groups_people = q.by == GroupBy::none || q.by == GroupBy::day ||
+                             q.by == GroupBy::hour || q.by == GroupBy::campaign;
+  return groups_people && whole_hour(q.since_ms) && whole_hour(q.until_ms);
+}
+
 }  // namespace
 
-std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q) {
+std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Precision precision) {
+  const bool exact = precision == Precision::exact;
   const auto p = plan(q);
   if (!p) return std::nullopt;
-  if (schema_version(db) < 6) return std::nullopt;
+  if (schema_version(db) < (exact ? 7 : 6)) return std::nullopt;
+  if (exact && !exact_answer_possible(q)) return std::nullopt;
   const std::int64_t from = q.since_ms ? floor_hour(*q.since_ms) : std::numeric_limits<int>::min();
   const std::int64_t to =
       q.until_ms ? floor_hour(*q.until_ms + kHourMs - 1) : std::numeric_limits<int>::max();
   std::map<std::string, Cell> groups;
   auto take = [&](const std::string& value, std::int64_t hour, Cell&& cell) {
     auto [it, fresh] = groups.try_emplace(group_of(q, value, hour));
-    if (fresh) {  // a query's union stays exact far beyond a stored sketch's
+    if (fresh && !exact) {
       it->second.clickers.allow_exact_up_to(kExactPeople);
       it->second.openers.allow_exact_up_to(kExactPeople);
     }
     it->second.merge(cell);
   };
+  // Events summed as the summarizer sums them, into the wanted groups.
+  auto take_events = [&](Statement& events) {
+    SummaryCells cells;
+    while (events.step()) cells.add_row(events);
+    for (auto& [key, cell] : cells.cells())
+      if (wanted(*p, std::get<0>(key), std::get<1>(key)))
+        take(std::get<1>(key), std::get<2>(key), std::move(cell));
+  };
   {
     ReadTransaction snapshot(db);  // the stored hours and the tail from one state of the log
     const auto after = summary_after_id(db);
+    // Exact: hours changed since they were summarized are read from their events instead.
+    std::vector<std::int64_t> dirty;
+    if (exact) {
+      Statement newest(db, "SELECT IFNULL(max(id), 0) FROM events");
+      newest.step();
+      if (newest.int64(0) - after > kExactTailEvents) return std::nullopt;
+      Statement d(db, "SELECT hour FROM summary_dirty WHERE hour >= ? AND hour < ?");
+      d.bind(1, from);
+      d.bind(2, to);
+      while (d.step()) dirty.push_back(d.int64(0));
+      if (static_cast<std::int64_t>(dirty.size()) > kExactDirtyHours) return std::nullopt;
+    }
     // A period of a dimension is a range of the primary key (dimension, hour, value); one
     // group's hours come through the index by (dimension, value, hour). Counts and people are
     // in two tables, read alike.
@@ -122,6 +160,7 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q) {
       std::string sql = std::string("SELECT value, hour, ") + columns + " FROM " + table +
                         (p->value || p->value_prefix ? std::string(" INDEXED BY ") + index : "") +
                         " WHERE dimension = ? AND hour >= ? AND hour < ?";
+      if (!dirty.empty()) sql += " AND hour NOT IN (SELECT hour FROM summary_dirty)";
       if (p->value) sql += " AND value = ?";
       if (p->value_prefix) sql += " AND value >= ? AND value < ?";
       Statement s(db, sql);
@@ -157,11 +196,17 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q) {
     t.bind(2, from * kHourMs);
     t.bind(3, to * kHourMs);
     if (q.campaign) t.bind_static(4, *q.campaign);
-    SummaryCells cells;
-    while (t.step()) cells.add_row(t);
-    for (auto& [key, cell] : cells.cells())
-      if (wanted(*p, std::get<0>(key), std::get<1>(key)))
-        take(std::get<1>(key), std::get<2>(key), std::move(cell));
+    take_events(t);
+    for (const auto hour : dirty) {
+      Statement h(db, std::string("SELECT ") + SummaryCells::kColumns +
+                          " FROM events WHERE time_ms >= ? AND time_ms < ? AND id <= ?" +
+                          (q.campaign ? " AND campaign = ?" : ""));
+      h.bind(1, hour * kHourMs);
+      h.bind(2, (hour + 1) * kHourMs);
+      h.bind(3, after);
+      if (q.campaign) h.bind_static(4, *q.campaign);
+      take_events(h);
+    }
   }
   SummaryStats out;
   const bool by_machine = q.by == GroupBy::verdict || q.by == GroupBy::reason;

@@ -1,8 +1,7 @@
-// Stats from the summary (migrations/0006_summary.sql) instead of every event: the stored
-// hours, plus the events newer than the summary's cursor summed the same way, so an answer is
-// never behind the log. Counts are exact; people are counted exactly while the sketches hold
-// their hashes and estimated (±1.6%) beyond (clicklog/people_sketch.hpp). Ranges are whole
-// hours: `since` rounds down to its hour, `until` up.
+// Stats from the summary (migrations/0006_summary.sql, 0007_exact_people.sql) instead of every
+// event: the stored hours, plus the events newer than the summary's cursor summed the same
+// way, so an answer is never behind the log. Ranges are whole hours: `since` rounds down to its
+// hour, `until` up.
 #pragma once
 
 #include <map>
@@ -20,10 +19,20 @@ struct SummaryStats {
   bool exact = true;  // every unique count is exact
 };
 
+// estimate: counts exact; a group's people exact up to 10,000 and estimated (±1.6%) beyond
+// (clicklog/people_sketch.hpp), so a month by campaign stays fast; an hour changed since it was
+// summarized (re-scoring, forget) counts as it was until the summarizer recomputes it.
+// exact: what query_stats answers from every event, equal to the last digit, or none.
+enum class Precision { estimate, exact };
+
 // None when the summary cannot answer the query as asked: a host filter, or a campaign filter
 // with by=campaign/domain/reason/user_agent (query_stats can). Grouped by verdict, reason,
 // domain or user_agent, unique counts are 0 and by=user_agent counts machines' events only.
-std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q);
+// Exact, also none for a range not of whole hours, grouping by anything but day, hour or
+// campaign, or a summary too far behind the log to be the quicker way (query_stats then reads
+// every event).
+std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q,
+                                          Precision precision = Precision::estimate);
 
 // Each host's last click or app resolution (any verdict), Unix milliseconds.
 std::map<std::string, std::int64_t> last_clicks(Database& db);

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "clicklog/forget.hpp"
+#include "clicklog/migrations.hpp"
 #include "clicklog/people_sketch.hpp"
 #include "clicklog/stats.hpp"
 #include "clicklog/summarizer.hpp"
@@ -50,45 +51,100 @@ void fill(clicklog::Database& db, int n, std::uint32_t seed) {
   tx.commit();
 }
 
+void check_same(const std::vector<clicklog::StatsRow>& a, const std::vector<clicklog::StatsRow>& b,
+                bool people, bool destinations) {
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    INFO("group " << b[i].group);
+    CHECK(a[i].group == b[i].group);
+    CHECK(a[i].clicks == b[i].clicks);
+    CHECK(a[i].opens == b[i].opens);
+    CHECK(a[i].suspect_clicks == b[i].suspect_clicks);
+    CHECK(a[i].bot_clicks == b[i].bot_clicks);
+    CHECK(a[i].suspect_opens == b[i].suspect_opens);
+    CHECK(a[i].bot_opens == b[i].bot_opens);
+    if (people) {
+      CHECK(a[i].unique_clicks == b[i].unique_clicks);
+      CHECK(a[i].unique_opens == b[i].unique_opens);
+      CHECK(a[i].click_to_open == b[i].click_to_open);
+    }
+    if (destinations) CHECK(a[i].destination == b[i].destination);
+  }
+}
+
+constexpr clicklog::GroupBy kAllGroupings[] = {
+    clicklog::GroupBy::none,     clicklog::GroupBy::hour,  clicklog::GroupBy::day,
+    clicklog::GroupBy::campaign, clicklog::GroupBy::link,  clicklog::GroupBy::domain,
+    clicklog::GroupBy::verdict,  clicklog::GroupBy::reason};
+
+clicklog::StatsQuery whole_hours(clicklog::GroupBy by, bool one_campaign) {
+  clicklog::StatsQuery q;
+  q.by = by;
+  q.since_ms = kBase + 5 * 3600000;  // whole hours: both count the same events
+  q.until_ms = kBase + 60 * 3600000;
+  if (one_campaign) q.campaign = "c2";
+  return q;
+}
+
+// Exact answers from the summary equal every event's, to the last person, whenever the summary
+// gives one; and query_stats equals the scan whichever way it went. `summary_answers`: false
+// when so many hours await recomputing that reading every event is the quicker way.
+void check_exact(clicklog::Database& db, bool summary_answers = true) {
+  using clicklog::GroupBy;
+  for (auto by : kAllGroupings) {
+    for (bool one_campaign : {false, true}) {
+      for (bool whole_log : {false, true}) {
+        auto q = whole_hours(by, one_campaign);
+        if (whole_log) q.since_ms = q.until_ms = std::nullopt;
+        INFO("by " << clicklog::to_string(by) << (one_campaign ? " campaign c2" : "")
+                   << (whole_log ? " whole log" : ""));
+        const auto rows = clicklog::scan_stats(db, q);
+        const auto exact = clicklog::query_summary(db, q, clicklog::Precision::exact);
+        const bool groups_people = by == GroupBy::none || by == GroupBy::hour ||
+                                   by == GroupBy::day || by == GroupBy::campaign;
+        CHECK(exact.has_value() ==
+              (summary_answers && groups_people && !(one_campaign && by == GroupBy::campaign)));
+        if (exact) {
+          CHECK(exact->exact);
+          check_same(exact->rows, rows, true, false);
+        }
+        check_same(clicklog::query_stats(db, q), rows, true, true);
+      }
+    }
+  }
+  // Not whole hours: only every event can say.
+  auto q = whole_hours(GroupBy::none, false);
+  q.since_ms = *q.since_ms + 1;
+  CHECK_FALSE(clicklog::query_summary(db, q, clicklog::Precision::exact));
+  check_same(clicklog::query_stats(db, q), clicklog::scan_stats(db, q), true, true);
+}
+
+// The estimating summary once it has caught up: every count, and people where it keeps them.
 void check_equal(clicklog::Database& db) {
   using clicklog::GroupBy;
-  for (auto by : {GroupBy::none, GroupBy::hour, GroupBy::day, GroupBy::campaign, GroupBy::link,
-                  GroupBy::domain, GroupBy::verdict, GroupBy::reason}) {
+  for (auto by : kAllGroupings) {
     for (bool one_campaign : {false, true}) {
-      clicklog::StatsQuery q;
-      q.by = by;
-      q.since_ms = kBase + 5 * 3600000;  // whole hours: both count the same events
-      q.until_ms = kBase + 60 * 3600000;
-      if (one_campaign) q.campaign = "c2";
+      const auto q = whole_hours(by, one_campaign);
       const auto summary = clicklog::query_summary(db, q);
       if (!summary) {
         CHECK(one_campaign);  // only a campaign with some groupings is refused
         continue;
       }
-      const auto rows = clicklog::query_stats(db, q);
+      const auto rows = clicklog::scan_stats(db, q);
       INFO("by " << clicklog::to_string(by) << (one_campaign ? " campaign c2" : ""));
-      REQUIRE(summary->rows.size() == rows.size());
       CHECK(summary->exact);
       const bool machines =
           by == GroupBy::verdict || by == GroupBy::reason || by == GroupBy::domain;
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto &a = summary->rows[i], &b = rows[i];
-        INFO("group " << b.group);
-        CHECK(a.group == b.group);
-        CHECK(a.clicks == b.clicks);
-        CHECK(a.opens == b.opens);
-        CHECK(a.suspect_clicks == b.suspect_clicks);
-        CHECK(a.bot_clicks == b.bot_clicks);
-        CHECK(a.suspect_opens == b.suspect_opens);
-        CHECK(a.bot_opens == b.bot_opens);
-        if (!machines || (by == GroupBy::verdict && b.group == "human")) {
-          CHECK(a.unique_clicks == b.unique_clicks);
-          CHECK(a.unique_opens == b.unique_opens);
-        }
-        if (by == GroupBy::link) CHECK(a.destination == b.destination);
-      }
+      check_same(summary->rows, rows, !machines, by == GroupBy::link);
+      if (by == GroupBy::verdict)
+        for (std::size_t i = 0; i < rows.size() && i < summary->rows.size(); ++i)
+          if (rows[i].group == "human") {
+            CHECK(summary->rows[i].unique_clicks == rows[i].unique_clicks);
+            CHECK(summary->rows[i].unique_opens == rows[i].unique_opens);
+          }
     }
   }
+  check_exact(db);
 }
 
 }  // namespace
@@ -107,18 +163,25 @@ TEST_CASE("summary: the same numbers as every event, as the log changes") {
   }
   CHECK(clicklog::summary_after_id(db) == 3000);
   check_equal(db);
-  // Re-scoring: verdicts change on summarized events; their hours are recomputed.
-  {
+  // Re-scoring: verdicts change on summarized events; their hours are recomputed. Before
+  // that, exact answers read those hours from their events; with most hours changed, exact
+  // answers come from every event.
+  const auto rescore = [&](const std::string& which) {
     clicklog::Transaction tx(db);
-    clicklog::mark_hours_dirty(db, "id % 7 = 0", [](clicklog::Statement&) {});
-    db.exec("UPDATE events SET verdict = 'bot', reasons = 'ua:x' WHERE id % 7 = 0");
+    clicklog::mark_hours_dirty(db, which.c_str(), [](clicklog::Statement&) {});
+    db.exec("UPDATE events SET verdict = 'bot', reasons = 'ua:x' WHERE " + which);
     tx.commit();
-  }
+  };
+  rescore("id % 7 = 0 AND time_ms < " + std::to_string(kBase + 20 * 3600000));
+  check_exact(db);
+  rescore("id % 7 = 0");
+  check_exact(db, false);
   p = clicklog::summarize_step(db, 1000, 1000);
   CHECK(p.hours_recomputed > 0);
   check_equal(db);
   // Forget: a recipient's events go, and with them the hash from every exact sketch.
   CHECK(clicklog::forget_recipient(db, "r7") > 0);
+  check_exact(db);
   while (clicklog::summarize_step(db, 1000, 1000).hours_recomputed > 0) {
   }
   check_equal(db);
@@ -127,15 +190,17 @@ TEST_CASE("summary: the same numbers as every event, as the log changes") {
   check_equal(db);
 }
 
-TEST_CASE("people sketch: exact while small, then within a few percent") {
+TEST_CASE("people sketch: exact unless told it may estimate, then within a few percent") {
   clicklog::PeopleSketch s;
-  for (std::uint64_t i = 0; i < 64; ++i) s.add(i * 0x9e3779b97f4a7c15ull);
+  for (std::uint64_t i = 0; i < 300000; ++i) s.add((i % 100000) * 0x9e3779b97f4a7c15ull);
   CHECK(s.exact());
-  CHECK(s.estimate() == 64);
+  CHECK(s.estimate() == 100000);
   auto copy = clicklog::PeopleSketch::parse(s.serialize());
-  CHECK(copy.estimate() == 64);
+  CHECK(copy.exact());
+  CHECK(copy.estimate() == 100000);
   for (std::uint64_t n : {1000ull, 100000ull, 2000000ull}) {
     clicklog::PeopleSketch big;
+    big.allow_exact_up_to(64);
     for (std::uint64_t i = 0; i < n; ++i) big.add(i * 1099511628211ull + 17);
     CHECK_FALSE(big.exact());
     const double error = std::abs(static_cast<double>(big.estimate()) - static_cast<double>(n)) / n;
@@ -143,6 +208,8 @@ TEST_CASE("people sketch: exact while small, then within a few percent") {
     CHECK(error < 0.05);  // 1.6% standard error: 5% is three of them
     // Merging two halves is the sketch of the whole.
     clicklog::PeopleSketch a, b;
+    a.allow_exact_up_to(64);
+    b.allow_exact_up_to(64);
     for (std::uint64_t i = 0; i < n; ++i) (i % 2 ? a : b).add(i * 1099511628211ull + 17);
     a.merge(b);
     CHECK(a.estimate() == big.estimate());
@@ -153,4 +220,75 @@ TEST_CASE("people sketch: exact while small, then within a few percent") {
   for (std::uint64_t i = 0; i < 5000; ++i) wide.add(i);
   CHECK(wide.exact());
   CHECK(wide.estimate() == 5000);
+}
+
+TEST_CASE("summary: a busy hour summarized in many small steps keeps a few exact parts") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("busy.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  {  // 20,000 clicks in one hour by 15,000 people: far beyond what the old sketches held
+    clicklog::Transaction tx(db);
+    clicklog::Statement s(db,
+                          "INSERT INTO events (time_ms, kind, host, campaign, link, recipient, "
+                          "key_id, verdict) VALUES (?, ?, 'h', 'spring', 'l1', ?, 1, 'human')");
+    for (int i = 0; i < 20000; ++i) {
+      s.reset();
+      s.bind(1, kBase + i * 100);
+      s.bind(2, std::string(i % 4 ? "click" : "open"));
+      s.bind(3, "r" + std::to_string(i * 7919 % 15000));
+      s.step();
+    }
+    tx.commit();
+  }
+  int steps = 0;
+  while (clicklog::summarize_step(db, 97).events > 0) ++steps;
+  CHECK(steps == 207);
+  clicklog::Statement parts(
+      db,
+      "SELECT dimension, max(n), sum(n) FROM (SELECT dimension, count(*) AS n "
+      "FROM summary_people GROUP BY dimension, hour, value) GROUP BY "
+      "dimension ORDER BY dimension");
+  int dimensions = 0;
+  while (parts.step()) {
+    INFO(parts.text(0) << ": at most " << parts.int64(1) << " parts");
+    CHECK(parts.int64(1) <= 9);  // log2 of 207 steps, not one a step
+    ++dimensions;
+  }
+  CHECK(dimensions == 3);  // all, campaign, link
+  clicklog::StatsQuery q;
+  const auto exact = clicklog::query_summary(db, q, clicklog::Precision::exact);
+  REQUIRE(exact);
+  REQUIRE(exact->rows.size() == 1);
+  CHECK(exact->rows[0].clicks == 15000);
+  CHECK(exact->rows[0].unique_clicks == 11250);  // i % 4 != 0, below 15,000
+  CHECK(exact->rows[0].unique_opens == 3750);    // i % 4 == 0: multiples of 4 mod 15000
+  check_same(exact->rows, clicklog::scan_stats(db, q), true, false);
+  // The estimating summary of the same: exact counts, people within a few percent.
+  const auto estimate = clicklog::query_summary(db, q);
+  REQUIRE(estimate);
+  CHECK_FALSE(estimate->exact);
+  CHECK(std::abs(estimate->rows[0].unique_clicks - 11250) < 600);
+}
+
+TEST_CASE("summary: upgrading keeps exact sketches and recomputes the hours of estimated ones") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("old.db"), clicklog::Database::Mode::read_write);
+  for (const auto& m : clicklog::embedded_migrations()) {
+    if (m.version > 6) break;
+    db.exec(m.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(m.version));
+  }
+  clicklog::add_declared_columns(db);
+  // Hour 10: a group of a few (stored exactly); hour 11: a crowd (stored as registers).
+  db.exec(
+      "INSERT INTO summary_people (dimension, hour, value, clickers, openers) VALUES "
+      "('all', 10, '', CAST(X'530100000000000000' || X'0200000000000000' AS BLOB), NULL), "
+      "('all', 11, '', CAST(X'44' || zeroblob(4096) AS BLOB), NULL)");
+  CHECK(clicklog::migrate(db) >= 1);
+  clicklog::Statement rows(db, "SELECT group_concat(hour || ':' || part, ' ') FROM summary_people");
+  rows.step();
+  CHECK(rows.text(0) == "10:0 11:0");
+  clicklog::Statement dirty(db, "SELECT group_concat(hour, ' ') FROM summary_dirty");
+  dirty.step();
+  CHECK(dirty.text(0) == "11");
 }
