@@ -5,7 +5,9 @@
 -- the people of its new events as one part, and parts are merged when the newer ones together
 -- are as large as an older one (clicklog/summarizer.cpp), so the current hour of a busy group
 -- is not rewritten whole at every step. A person may be in several parts of a cell; readers
--- count the union.
+-- count the union. A part of many people also keeps their HyperLogLog registers (4 KiB
+-- each), which a query that estimates reads instead of the hashes: a month of a busy log
+-- then merges thousands of registers, not millions of hashes.
 CREATE TABLE summary_people_0007 (
   dimension   TEXT    NOT NULL,
   hour        INTEGER NOT NULL,
@@ -13,6 +15,8 @@ CREATE TABLE summary_people_0007 (
   part        INTEGER NOT NULL,  -- 0 first; higher parts appended since
   clickers    BLOB,
   openers     BLOB,
+  clicker_registers BLOB,  -- of a part of many people: clickers as registers ('D' form)
+  opener_registers  BLOB,
   PRIMARY KEY (dimension, hour, value, part)
 ) WITHOUT ROWID;
 INSERT INTO summary_people_0007 (dimension, hour, value, part, clickers, openers)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <utility>
 
 namespace linktrack::clicklog {
@@ -18,19 +19,20 @@ void radix_sort(std::vector<std::uint64_t>& v) {
   std::array<std::array<std::size_t, 256>, 8> counts{};
   for (const auto x : v)
     for (std::size_t pass = 0; pass < 8; ++pass) ++counts[pass][(x >> (pass * 8)) & 0xff];
-  std::vector<std::uint64_t> scratch(v.size());
-  auto* from = &v;
-  auto* to = &scratch;
+  // Left uninitialized: every pass writes all of it before it is read.
+  std::unique_ptr<std::uint64_t[]> scratch(new std::uint64_t[v.size()]);
+  std::uint64_t* from = v.data();
+  std::uint64_t* to = scratch.get();
   for (std::size_t pass = 0; pass < 8; ++pass) {
     auto& count = counts[pass];
     if (std::find(count.begin(), count.end(), v.size()) != count.end()) continue;
     std::size_t offset = 0;
     for (auto& c : count) offset += std::exchange(c, offset);
     const unsigned shift = static_cast<unsigned>(pass * 8);
-    for (const auto x : *from) (*to)[count[(x >> shift) & 0xff]++] = x;
+    for (std::size_t i = 0; i < v.size(); ++i) to[count[(from[i] >> shift) & 0xff]++] = from[i];
     std::swap(from, to);
   }
-  if (from != &v) v.swap(*from);
+  if (from != v.data()) std::copy(from, from + v.size(), v.data());
 }
 
 }  // namespace

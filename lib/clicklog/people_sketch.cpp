@@ -79,6 +79,20 @@ void PeopleSketch::merge(const PeopleSketch& other) {
   if (hashes_.size() / 2 > limit_) normalize();
 }
 
+void PeopleSketch::merge_stored(std::string_view bytes) {
+  if (dense_ || bytes.empty() || bytes[0] != 'S' || (bytes.size() - 1) % 8 != 0 ||
+      std::endian::native != std::endian::little)
+    return merge(parse(bytes));
+  const bool was_empty = hashes_.empty();
+  const std::size_t n = (bytes.size() - 1) / 8, at = hashes_.size();
+  hashes_.resize(at + n);
+  std::memcpy(hashes_.data() + at, bytes.data() + 1, 8 * n);
+  // One stored part alone stays as it was stored: sorted, nothing to do when counted.
+  sorted_ = was_empty && std::adjacent_find(hashes_.begin(), hashes_.end(),
+                                            std::greater_equal<>()) == hashes_.end();
+  if (hashes_.size() / 2 > limit_) normalize();
+}
+
 bool PeopleSketch::exact() {
   normalize();
   return !dense_;
@@ -118,6 +132,12 @@ std::string PeopleSketch::serialize() {
         out[1 + 8 * i + static_cast<std::size_t>(b)] = static_cast<char>(hashes_[i] >> (8 * b));
   }
   return out;
+}
+
+std::string PeopleSketch::serialize_registers() const {
+  PeopleSketch dense = *this;
+  dense.densify();
+  return dense.serialize();
 }
 
 PeopleSketch PeopleSketch::parse(std::string_view bytes) {

@@ -18,12 +18,18 @@ class PeopleSketch {
  public:
   void add(std::uint64_t person);
   void merge(const PeopleSketch& other);
+  // merge(parse(bytes)) without the copy in between.
+  void merge_stored(std::string_view bytes);
+  void reserve(std::size_t hashes) { hashes_.reserve(hashes); }
   bool empty() const { return !dense_ && hashes_.empty(); }
   // Hashes held (a person may be counted twice until the sketch is normalized); a dense
   // sketch's 4 KiB as that many hashes.
   std::size_t size() const { return dense_ ? 512 : hashes_.size(); }
   bool exact();
   std::int64_t estimate();
+
+  // The same people as registers (the 'D' form below): what an estimate needs of a large set.
+  std::string serialize_registers() const;
 
   // Stored form: "" (no one), 'S' + sorted 8-byte hashes (little-endian), or 'D' + 4096
   // registers (summaries written before they were exact; recomputed at upgrade).

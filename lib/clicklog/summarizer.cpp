@@ -12,6 +12,10 @@ namespace {
 
 constexpr int kSummarySchema = 6;  // the summary's tables; exact people from 7
 
+// A stored part keeps registers beside its hashes from this many people
+// (clicklog/people_sketch.hpp).
+constexpr std::size_t kRegistersFrom = 1024;
+
 // Reads and writes stored cells: counts in summary_hours, people in summary_people, where a
 // cell's people may be in several parts (migrations/0007_exact_people.sql).
 struct CellStore {
@@ -22,7 +26,7 @@ struct CellStore {
                "detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
         people(db,
                "INSERT OR REPLACE INTO summary_people (dimension, hour, value, part, clickers, "
-               "openers) VALUES (?,?,?,?,?,?)"),
+               "openers, clicker_registers, opener_registers) VALUES (?,?,?,?,?,?,?,?)"),
         find_counts(db, std::string("SELECT ") + kStoredColumns +
                             " FROM summary_hours WHERE dimension = ? AND hour = ? AND value = ?"),
         find_parts(db,
@@ -67,10 +71,21 @@ struct CellStore {
   void write_part(const CellKey& key, std::int64_t part, Cell& c) {
     const auto clickers = c.clickers.serialize(), openers = c.openers.serialize();
     if (clickers.empty() && openers.empty()) return;
+    // Registers beside the hashes where they are the smaller read (a 4 KiB register file
+    // against 8 bytes a person).
+    const auto registers = [](const PeopleSketch& s) {
+      return s.size() > kRegistersFrom ? s.serialize_registers() : std::string();
+    };
+    const auto clicker_registers = registers(c.clickers), opener_registers = registers(c.openers);
     bind_key(people, key);
     people.bind(4, part);
     people.bind_blob(5, clickers);
     people.bind_blob(6, openers);
+    for (const auto& [column, bytes] : {std::pair{7, &clicker_registers}, {8, &opener_registers}})
+      if (bytes->empty())
+        people.bind_null(column);
+      else
+        people.bind_blob(column, *bytes);
     people.step();
   }
 

@@ -72,8 +72,8 @@ Cell stored_cell(const Statement& r, int c) {
 }
 
 void add_stored_people(Cell& cell, const Statement& r, int c) {
-  cell.clickers.merge(PeopleSketch::parse(r.blob_view(c)));
-  cell.openers.merge(PeopleSketch::parse(r.blob_view(c + 1)));
+  cell.clickers.merge_stored(r.blob_view(c));
+  cell.openers.merge_stored(r.blob_view(c + 1));
 }
 
 }  // namespace linktrack::clicklog

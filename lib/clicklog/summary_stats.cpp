@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
 #include <limits>
 
@@ -122,13 +123,16 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
   const std::int64_t to =
       q.until_ms ? floor_hour(*q.until_ms + kHourMs - 1) : std::numeric_limits<int>::max();
   std::map<std::string, Cell> groups;
-  auto take = [&](const std::string& value, std::int64_t hour, Cell&& cell) {
-    auto [it, fresh] = groups.try_emplace(group_of(q, value, hour));
+  auto group = [&](std::string_view value, std::int64_t hour) -> Cell& {
+    auto [it, fresh] = groups.try_emplace(group_of(q, std::string(value), hour));
     if (fresh && !exact) {
       it->second.clickers.allow_exact_up_to(kExactPeople);
       it->second.openers.allow_exact_up_to(kExactPeople);
     }
-    it->second.merge(cell);
+    return it->second;
+  };
+  auto take = [&](const std::string& value, std::int64_t hour, Cell&& cell) {
+    group(value, hour).merge(cell);
   };
   // Events summed as the summarizer sums them, into the wanted groups.
   auto take_events = [&](Statement& events) {
@@ -180,12 +184,28 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
     read("summary_hours", kStoredColumns, "summary_hours_group", [&](const Statement& s) {
       take(std::string(s.text_view(0)), s.int64(1), stored_cell(s, 2));
     });
-    if (q.people && keeps_people(p->dimension))
-      read("summary_people", "clickers, openers", "summary_people_group", [&](const Statement& s) {
-        Cell people;
-        add_stored_people(people, s, 2);
-        take(std::string(s.text_view(0)), s.int64(1), std::move(people));
-      });
+    if (q.people && keeps_people(p->dimension)) {
+      if (exact) {  // room for each group's hashes at once: millions, for a whole log
+        std::map<std::string, std::array<std::int64_t, 2>> room;
+        read("summary_people", "length(clickers), length(openers)", "summary_people_group",
+             [&](const Statement& s) {
+               auto& r = room[group_of(q, std::string(s.text_view(0)), s.int64(1))];
+               r[0] += s.int64(2) / 8;
+               r[1] += s.int64(3) / 8;
+             });
+        for (const auto& [name, r] : room) {
+          auto& c = groups[name];
+          c.clickers.reserve(static_cast<std::size_t>(r[0]));
+          c.openers.reserve(static_cast<std::size_t>(r[1]));
+        }
+      }
+      // Estimating, the registers of a part that has them (clicklog/summarizer.cpp).
+      read("summary_people",
+           exact ? "clickers, openers"
+                 : "IFNULL(clicker_registers, clickers), IFNULL(opener_registers, openers)",
+           "summary_people_group",
+           [&](const Statement& s) { add_stored_people(group(s.text_view(0), s.int64(1)), s, 2); });
+    }
     // By id, never the time or campaign index ('+' keeps SQLite off them): the tail is the
     // newest few events, while the range may hold millions.
     std::string tail = std::string("SELECT ") + SummaryCells::kColumns +

@@ -8,6 +8,7 @@
 #include "clicklog/forget.hpp"
 #include "clicklog/migrations.hpp"
 #include "clicklog/people_sketch.hpp"
+#include "clicklog/person.hpp"
 #include "clicklog/stats.hpp"
 #include "clicklog/summarizer.hpp"
 #include "clicklog/summary_stats.hpp"
@@ -263,10 +264,22 @@ TEST_CASE("summary: a busy hour summarized in many small steps keeps a few exact
   CHECK(exact->rows[0].unique_clicks == 11250);  // i % 4 != 0, below 15,000
   CHECK(exact->rows[0].unique_opens == 3750);    // i % 4 == 0: multiples of 4 mod 15000
   check_same(exact->rows, clicklog::scan_stats(db, q), true, false);
-  // The estimating summary of the same: exact counts, people within a few percent.
+  // The estimating summary of the same reads the large parts' registers: exact counts, and
+  // people as the registers of them all would count them.
+  clicklog::Statement registers(
+      db, "SELECT count(*) FROM summary_people WHERE clicker_registers IS NOT NULL");
+  registers.step();
+  CHECK(registers.int64(0) > 0);
   const auto estimate = clicklog::query_summary(db, q);
   REQUIRE(estimate);
   CHECK_FALSE(estimate->exact);
+  CHECK(estimate->rows[0].clicks == 15000);
+  clicklog::PeopleSketch clickers;
+  clickers.allow_exact_up_to(0);
+  for (int i = 0; i < 15000; ++i)
+    if (i % 4)
+      clickers.add(clicklog::person_hash("r" + std::to_string(i * 7919 % 15000), true, {}, {}));
+  CHECK(estimate->rows[0].unique_clicks == clickers.estimate());
   CHECK(std::abs(estimate->rows[0].unique_clicks - 11250) < 600);
 }
 
