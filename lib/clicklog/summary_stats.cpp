@@ -100,15 +100,11 @@ std::string group_of(const StatsQuery& q, const std::string& value, std::int64_t
   }
 }
 
-// Exact answers are for groups whose people the summary keeps, over whole hours. (By link a
-// group's destination is its first event's, which the summary's order does not keep.)
+// Exact answers are for groups whose people the summary keeps. (By link a group's destination
+// is its first event's, which the summary's order does not keep.)
 bool exact_answer_possible(const StatsQuery& q) {
-  const auto whole_hour = [](const std::optional<std::int64_t>& t) {
-    return !t || *t % kHourMs == 0;
-  };
-  const bool groups_people = q.by == GroupBy::none || q.by == GroupBy::day ||
-                             q.by == GroupBy::hour || q.by == GroupBy::campaign;
-  return groups_people && whole_hour(q.since_ms) && whole_hour(q.until_ms);
+  return q.by == GroupBy::none || q.by == GroupBy::day || q.by == GroupBy::hour ||
+         q.by == GroupBy::campaign;
 }
 
 }  // namespace
@@ -119,9 +115,23 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
   if (!p) return std::nullopt;
   if (schema_version(db) < (exact ? 7 : 6)) return std::nullopt;
   if (exact && !exact_answer_possible(q)) return std::nullopt;
-  const std::int64_t from = q.since_ms ? floor_hour(*q.since_ms) : std::numeric_limits<int>::min();
-  const std::int64_t to =
-      q.until_ms ? floor_hour(*q.until_ms + kHourMs - 1) : std::numeric_limits<int>::max();
+  // The range, and the hours [from, to) the stored cells answer for: estimating, the range
+  // rounded out to whole hours; exact, the whole hours inside it, and the events of the part
+  // hours at either end read from the log.
+  const std::int64_t lo_ms = q.since_ms.value_or(std::numeric_limits<int>::min() * kHourMs);
+  const std::int64_t hi_ms = q.until_ms.value_or(std::numeric_limits<int>::max() * kHourMs);
+  std::int64_t from = floor_hour(lo_ms), to = floor_hour(hi_ms + kHourMs - 1);
+  std::vector<std::pair<std::int64_t, std::int64_t>> from_log;  // [ms, ms) read from events
+  if (exact) {
+    from = floor_hour(lo_ms + kHourMs - 1);
+    to = std::max(from, floor_hour(hi_ms));
+    if (from == to) {
+      from_log.emplace_back(lo_ms, hi_ms);
+    } else {
+      if (lo_ms < from * kHourMs) from_log.emplace_back(lo_ms, from * kHourMs);
+      if (to * kHourMs < hi_ms) from_log.emplace_back(to * kHourMs, hi_ms);
+    }
+  }
   std::map<std::string, Cell> groups;
   auto group = [&](std::string_view value, std::int64_t hour) -> Cell& {
     auto [it, fresh] = groups.try_emplace(group_of(q, std::string(value), hour));
@@ -146,7 +156,7 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
     ReadTransaction snapshot(db);  // the stored hours and the tail from one state of the log
     const auto after = summary_after_id(db);
     // Exact: hours changed since they were summarized are read from their events instead.
-    std::vector<std::int64_t> dirty;
+    bool any_dirty = false;
     if (exact) {
       Statement newest(db, "SELECT IFNULL(max(id), 0) FROM events");
       newest.step();
@@ -154,8 +164,13 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
       Statement d(db, "SELECT hour FROM summary_dirty WHERE hour >= ? AND hour < ?");
       d.bind(1, from);
       d.bind(2, to);
-      while (d.step()) dirty.push_back(d.int64(0));
-      if (static_cast<std::int64_t>(dirty.size()) > kExactDirtyHours) return std::nullopt;
+      std::int64_t dirty = 0;
+      while (d.step()) {
+        from_log.emplace_back(d.int64(0) * kHourMs, (d.int64(0) + 1) * kHourMs);
+        ++dirty;
+      }
+      if (dirty > kExactDirtyHours) return std::nullopt;
+      any_dirty = dirty > 0;
     }
     // A period of a dimension is a range of the primary key (dimension, hour, value); one
     // group's hours come through the index by (dimension, value, hour). Counts and people are
@@ -164,7 +179,7 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
       std::string sql = std::string("SELECT value, hour, ") + columns + " FROM " + table +
                         (p->value || p->value_prefix ? std::string(" INDEXED BY ") + index : "") +
                         " WHERE dimension = ? AND hour >= ? AND hour < ?";
-      if (!dirty.empty()) sql += " AND hour NOT IN (SELECT hour FROM summary_dirty)";
+      if (any_dirty) sql += " AND hour NOT IN (SELECT hour FROM summary_dirty)";
       if (p->value) sql += " AND value = ?";
       if (p->value_prefix) sql += " AND value >= ? AND value < ?";
       Statement s(db, sql);
@@ -213,16 +228,16 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
     if (q.campaign) tail += " AND +campaign = ?";
     Statement t(db, tail);
     t.bind(1, after);
-    t.bind(2, from * kHourMs);
-    t.bind(3, to * kHourMs);
+    t.bind(2, exact ? lo_ms : from * kHourMs);
+    t.bind(3, exact ? hi_ms : to * kHourMs);
     if (q.campaign) t.bind_static(4, *q.campaign);
     take_events(t);
-    for (const auto hour : dirty) {
+    for (const auto& [begin, end] : from_log) {
       Statement h(db, std::string("SELECT ") + SummaryCells::kColumns +
                           " FROM events WHERE time_ms >= ? AND time_ms < ? AND id <= ?" +
                           (q.campaign ? " AND campaign = ?" : ""));
-      h.bind(1, hour * kHourMs);
-      h.bind(2, (hour + 1) * kHourMs);
+      h.bind(1, begin);
+      h.bind(2, end);
       h.bind(3, after);
       if (q.campaign) h.bind_static(4, *q.campaign);
       take_events(h);
