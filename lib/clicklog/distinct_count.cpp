@@ -5,6 +5,8 @@
 #include <memory>
 #include <utility>
 
+#include "util/huge_pages.hpp"
+
 namespace linktrack::clicklog {
 namespace {
 
@@ -21,6 +23,7 @@ void radix_sort(std::vector<std::uint64_t>& v) {
     for (std::size_t pass = 0; pass < 8; ++pass) ++counts[pass][(x >> (pass * 8)) & 0xff];
   // Left uninitialized: every pass writes all of it before it is read.
   std::unique_ptr<std::uint64_t[]> scratch(new std::uint64_t[v.size()]);
+  util::advise_huge_pages(scratch.get(), v.size() * sizeof(std::uint64_t));
   std::uint64_t* from = v.data();
   std::uint64_t* to = scratch.get();
   for (std::size_t pass = 0; pass < 8; ++pass) {

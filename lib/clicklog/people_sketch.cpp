@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "clicklog/distinct_count.hpp"
+#include "util/huge_pages.hpp"
 
 namespace linktrack::clicklog {
 namespace {
@@ -91,6 +92,12 @@ void PeopleSketch::merge_stored(std::string_view bytes) {
   sorted_ = was_empty && std::adjacent_find(hashes_.begin(), hashes_.end(),
                                             std::greater_equal<>()) == hashes_.end();
   if (hashes_.size() / 2 > limit_) normalize();
+}
+
+void PeopleSketch::reserve(std::size_t hashes) {
+  hashes_.reserve(hashes);
+  util::advise_huge_pages(hashes_.data() + hashes_.size(),
+                          (hashes_.capacity() - hashes_.size()) * sizeof(std::uint64_t));
 }
 
 bool PeopleSketch::exact() {

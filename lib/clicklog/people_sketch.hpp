@@ -20,7 +20,7 @@ class PeopleSketch {
   void merge(const PeopleSketch& other);
   // merge(parse(bytes)) without the copy in between.
   void merge_stored(std::string_view bytes);
-  void reserve(std::size_t hashes) { hashes_.reserve(hashes); }
+  void reserve(std::size_t hashes);
   bool empty() const { return !dense_ && hashes_.empty(); }
   // Hashes held (a person may be counted twice until the sketch is normalized); a dense
   // sketch's 4 KiB as that many hashes.

@@ -230,11 +230,40 @@ TEST_CASE("export pages by id: limit, after, and the cursor of an empty page") {
   CHECK(page(0, 10, "a") == std::pair{std::vector<std::int64_t>{3, 8}, std::int64_t{8}});
 }
 
+TEST_CASE("export builds a page of more than one slice whole, every event once, in order") {
+  test::TempDir dir;
+  clicklog::Database db(dir.file("a.db"), clicklog::Database::Mode::read_write);
+  clicklog::migrate(db);
+  db.exec(
+      "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 25000) "
+      "INSERT INTO events (id, time_ms, kind, host, campaign, user_agent, key_id) "
+      "SELECT i, i, 'click', 'h', 'c' || (i % 7), "
+      "substr(replace(hex(zeroblob(300)), '0', 'x'), 1, i % 300), 1 FROM k");
+  clicklog::ExportQuery q;
+  q.after_id = 100;
+  q.limit = 20000;  // two slices: the page grows once it knows the size of its events
+  q.node_id = "n1";
+  std::string page = "[";
+  const auto r = clicklog::export_events(db, q, clicklog::ExportFormat::ndjson, page);
+  CHECK(r.events == 20000);
+  CHECK(r.last_id == 20100);
+  REQUIRE(page.front() == '[');  // what the page was given first stays in front
+  std::istringstream lines(page.substr(1));
+  std::int64_t expected = 101;
+  for (std::string line; std::getline(lines, line); ++expected) {
+    const auto event = nlohmann::json::parse(line);
+    REQUIRE(event["id"] == "n1:" + std::to_string(expected));
+    REQUIRE(event["user_agent"].get<std::string>().size() ==
+            static_cast<std::size_t>(expected % 300));
+  }
+  CHECK(expected == 20101);
+}
+
 TEST_CASE("count_distinct agrees with a set, sorted or radix-sorted") {
   std::mt19937_64 rng(11);
   // Sizes on both sides of the radix threshold; values that differ only in their high bytes,
   // only in their low bytes, and repeats.
-  for (const std::size_t n : {0, 1, 2, 1000, 16383, 16384, 100000, 300000}) {
+  for (const std::size_t n : {0, 1, 2, 1000, 16383, 16384, 100000, 300000, 1000000}) {
     std::vector<std::uint64_t> v;
     for (std::size_t i = 0; i < n; ++i) {
       const auto r = rng();
