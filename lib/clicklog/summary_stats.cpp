@@ -100,11 +100,11 @@ std::string group_of(const StatsQuery& q, const std::string& value, std::int64_t
   }
 }
 
-// Exact answers are for groups whose people the summary keeps. (By link a group's destination
-// is its first event's, which the summary's order does not keep.)
+// Exact answers are for groups whose people the summary keeps: by link only within one
+// campaign, where each link's destination (its first event's) is one short look-up.
 bool exact_answer_possible(const StatsQuery& q) {
   return q.by == GroupBy::none || q.by == GroupBy::day || q.by == GroupBy::hour ||
-         q.by == GroupBy::campaign;
+         q.by == GroupBy::campaign || (q.by == GroupBy::link && q.campaign);
 }
 
 }  // namespace
@@ -241,6 +241,22 @@ std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q, Pre
       h.bind(3, after);
       if (q.campaign) h.bind_static(4, *q.campaign);
       take_events(h);
+    }
+    // By link, a link's destination is the one of its first event in time that has one, as
+    // reading every event meets them (the campaign's index: by time, then id).
+    if (exact && q.by == GroupBy::link) {
+      Statement first(db,
+                      "SELECT destination FROM events WHERE campaign = ? AND time_ms >= ? AND "
+                      "time_ms < ? AND IFNULL(link, '(none)') = ? AND destination IS NOT NULL "
+                      "ORDER BY time_ms, id LIMIT 1");
+      for (auto& [link, cell] : groups) {
+        first.reset();
+        first.bind_static(1, *q.campaign);
+        first.bind(2, lo_ms);
+        first.bind(3, hi_ms);
+        first.bind_static(4, link);
+        cell.detail = first.step() ? std::optional(first.text(0)) : std::nullopt;
+      }
     }
   }
   SummaryStats out;
