@@ -32,7 +32,8 @@ class PeopleSketch {
   std::string serialize_registers() const;
 
   // Stored form: "" (no one), 'S' + sorted 8-byte hashes (little-endian), or 'D' + 4096
-  // registers (summaries written before they were exact; recomputed at upgrade).
+  // registers (serialize_registers; and summaries written before they were exact, whose hours
+  // are recomputed at upgrade).
   std::string serialize();
   static PeopleSketch parse(std::string_view bytes);
 
