@@ -1,7 +1,6 @@
 // Stats from the summary (migrations/0006_summary.sql, 0007_exact_people.sql) instead of every
 // event: the stored hours, plus the events newer than the summary's cursor summed the same
-// way, so an answer is never behind the log. Ranges are whole hours: `since` rounds down to its
-// hour, `until` up.
+// way, so an answer is never behind the log.
 #pragma once
 
 #include <map>
@@ -20,17 +19,20 @@ struct SummaryStats {
 };
 
 // estimate: counts exact; a group's people exact up to 10,000 and estimated (±1.6%) beyond
-// (clicklog/people_sketch.hpp), so a month by campaign stays fast; an hour changed since it was
-// summarized (re-scoring, forget) counts as it was until the summarizer recomputes it.
-// exact: what query_stats answers from every event, equal to the last digit, or none.
+// (clicklog/people_sketch.hpp), so a month by campaign stays fast; the range rounded out to
+// whole hours (`since` down, `until` up); an hour changed since it was summarized (re-scoring,
+// forget) counts as it was until the summarizer recomputes it.
+// exact: what reading every event answers (scan_stats), to the last person, or none. The
+// whole hours of the range come from the summary; the part hours at its ends and the hours
+// awaiting recompute are read from the log.
 enum class Precision { estimate, exact };
 
 // None when the summary cannot answer the query as asked: a host filter, or a campaign filter
 // with by=campaign/domain/reason/user_agent (query_stats can). Grouped by verdict, reason,
 // domain or user_agent, unique counts are 0 and by=user_agent counts machines' events only.
-// Exact, also none for a range not of whole hours, grouping by anything but day, hour or
-// campaign, or a summary too far behind the log to be the quicker way (query_stats then reads
-// every event).
+// Exact, also none grouped by anything but day, hour, campaign or (within one campaign) link,
+// or with the summary too far behind the log (over a million events, or 48 hours to recompute
+// in the range) to be the quicker way: query_stats then reads every event.
 std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q,
                                           Precision precision = Precision::estimate);
 
