@@ -40,8 +40,9 @@ struct StatsRow {
   std::optional<double> click_to_open;  // unique clicks / unique opens
 };
 
-// Exact: from the summary when it can answer (totals, by day, hour or campaign, by link within
-// one campaign: clicklog/summary_stats.hpp), else from every event (scan_stats).
+// Exact: from the summary when it can answer (totals, by day, hour, campaign or domain, one
+// campaign's or one domain's, by link within one campaign: clicklog/summary_stats.hpp), else
+// from every event (scan_stats).
 std::vector<StatsRow> query_stats(Database& db, const StatsQuery& q);
 std::vector<StatsRow> scan_stats(Database& db, const StatsQuery& q);
 

@@ -39,13 +39,13 @@ void SummaryCells::add_row(const Statement& r, int f) {
     if (people && v == 0) (open ? c.openers : c.clickers).add(person);
     return c;
   };
-  put(Dimension::all, "", true);
-  put(Dimension::campaign, campaign, true);
+  put(Dimension::all, "", keeps_people(Dimension::all));
+  put(Dimension::campaign, campaign, keeps_people(Dimension::campaign));
   link_key_.assign(campaign).push_back(kLinkSeparator);
   link_key_.append(r.is_null(f + 4) ? std::string_view("(none)") : r.text_view(f + 4));
-  Cell& link = put(Dimension::link, link_key_, true);
+  Cell& link = put(Dimension::link, link_key_, keeps_people(Dimension::link));
   if (!link.detail && !r.is_null(f + 5)) link.detail = std::string(r.text_view(f + 5));
-  put(Dimension::host, r.text_view(f + 2), false);
+  put(Dimension::host, r.text_view(f + 2), keeps_people(Dimension::host));
   auto reasons = r.text_view(f + 10);
   bool any = false;
   while (!reasons.empty()) {

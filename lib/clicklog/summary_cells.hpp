@@ -34,7 +34,7 @@ struct Cell {
   std::array<std::int64_t, 6> counts{};
   std::optional<std::int64_t> last_click_ms;
   std::optional<std::string> detail;  // link: its destination
-  PeopleSketch clickers, openers;     // all, campaign and link only: people's
+  PeopleSketch clickers, openers;     // all, campaign, link and host only: people's
   void merge(const Cell& other);
   void merge_counts(const Cell& other);  // all but the people
 };
@@ -79,7 +79,8 @@ Cell stored_cell(const Statement& row, int first_column);
 void add_stored_people(Cell& cell, const Statement& row, int first_column);
 // The dimensions whose groups keep their people.
 constexpr bool keeps_people(Dimension d) {
-  return d == Dimension::all || d == Dimension::campaign || d == Dimension::link;
+  return d == Dimension::all || d == Dimension::campaign || d == Dimension::link ||
+         d == Dimension::host;
 }
 
 }  // namespace linktrack::clicklog

@@ -44,8 +44,15 @@ struct Plan {
 };
 
 std::optional<Plan> plan(const StatsQuery& q) {
-  if (q.host) return std::nullopt;
   Plan p;
+  if (q.host) {  // one domain's cells, when nothing but time divides them further
+    if (q.campaign || !(q.by == GroupBy::none || q.by == GroupBy::hour || q.by == GroupBy::day ||
+                        q.by == GroupBy::verdict || q.by == GroupBy::domain))
+      return std::nullopt;
+    p.dimension = Dimension::host;
+    p.value = *q.host;
+    return p;
+  }
   switch (q.by) {
     case GroupBy::none:
     case GroupBy::hour:
@@ -104,7 +111,8 @@ std::string group_of(const StatsQuery& q, const std::string& value, std::int64_t
 // campaign, where each link's destination (its first event's) is one short look-up.
 bool exact_answer_possible(const StatsQuery& q) {
   return q.by == GroupBy::none || q.by == GroupBy::day || q.by == GroupBy::hour ||
-         q.by == GroupBy::campaign || (q.by == GroupBy::link && q.campaign);
+         q.by == GroupBy::campaign || q.by == GroupBy::domain ||
+         (q.by == GroupBy::link && q.campaign);
 }
 
 }  // namespace

@@ -27,12 +27,13 @@ struct SummaryStats {
 // awaiting recompute are read from the log.
 enum class Precision { estimate, exact };
 
-// None when the summary cannot answer the query as asked: a host filter, or a campaign filter
-// with by=campaign/domain/reason/user_agent (query_stats can). Grouped by verdict, reason,
-// domain or user_agent, unique counts are 0 and by=user_agent counts machines' events only.
-// Exact, also none grouped by anything but day, hour, campaign or (within one campaign) link,
-// or with the summary too far behind the log (over a million events, or 48 hours to recompute
-// in the range) to be the quicker way: query_stats then reads every event.
+// None when the summary cannot answer the query as asked (query_stats can): a campaign filter
+// with by=campaign/domain/reason/user_agent, a host filter with a campaign filter or with by
+// other than hour, day, verdict or domain. Grouped by verdict, reason or user_agent, unique
+// counts are 0 and by=user_agent counts machines' events only.
+// Exact, also none grouped by anything but day, hour, campaign, domain or (within one
+// campaign) link, or with the summary too far behind the log (over a million events, or 48
+// hours to recompute in the range) to be the quicker way: query_stats then reads every event.
 std::optional<SummaryStats> query_summary(Database& db, const StatsQuery& q,
                                           Precision precision = Precision::estimate);
 
