@@ -112,7 +112,7 @@ def wait_for_summary(client):
         values = dict(line.split()[:2] for line in text.decode().splitlines()
                       if line.startswith("linktrack_summarizer_"))
         if values.get("linktrack_summarizer_lag_events") == "0" and \
-                values.get("linktrack_summarizer_dirty_hours", "0") == "0" and \
+                values.get("linktrack_summarizer_pending_recomputes", "0") == "0" and \
                 values.get("linktrack_summarizer_steps_total", "0") != "0":
             return time.monotonic() - started
         time.sleep(1)
